@@ -1,0 +1,198 @@
+"""Stage 3a: entity identity — alias declarations, short names, anaphora.
+
+Mentions that name the same thing become one entity (ANNOTATION.md, "Entity identity"):
+an alias declared by （以下简称X） and every later use of X; a park's management committee and
+the park; a park written with and without its place prefix (湖北武汉江岸岱家山科创城 /
+武汉江岸岱家山科创城); lexicon aliases of one real park (贵阳综合保税区 / 贵阳综保区); short and
+full place names (湘乡 / 湘乡市). Anaphors (该园区, 该公司) are resolved to the nearest
+compatible entity before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import lexicon
+from .grammar import COMMITTEE_HEADS, Candidate
+from .tag import resolve_overlaps, set_entities
+
+ALIAS_PATTERN = re.compile(
+    r"\(\s*(?:以下简称|以下称|下称|简称)[:：为]?\s*[“\"「]?(?P<alias>[^”\"」)\s,，、。]{2,15}?)[”\"」]?\s*\)"
+)
+ANAPHOR_PATTERN = re.compile(r"该(?P<noun>[\u4e00-\u9fff]{0,5}?(?:园区|园|城|基地|区|公司|企业|集团|机构|单位|中心))")
+NOUN_LABELS = {"公司": "COMPANY", "企业": "COMPANY", "集团": "COMPANY", "机构": "ORG", "单位": "ORG"}
+
+
+@dataclass
+class Entity:
+    name: str  # canonical: the longest full name seen
+    label: str
+    aliases: set[str] = field(default_factory=set)
+    record: object = None  # lexicon.Park or lexicon.Place when the entity is a known one
+
+
+@dataclass(frozen=True)
+class Anaphor:
+    start: int
+    end: int
+    entity: str
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    chars = iter(long)
+    return all(c in chars for c in short)
+
+
+def declared_aliases(doc: Doc) -> dict[str, Span]:
+    """alias → the mention it abbreviates. When the alias abbreviates more than the mention
+    before it (贵阳综保区科创园 after 贵州省贵阳综合保税区 + 科创产业园), the adjacent mentions are
+    merged into the one name the declaration shows."""
+    text, aliases = doc._.norm_text, {}
+    for match in ALIAS_PATTERN.finditer(text):
+        ents = [e for e in doc.ents if e.end_char <= match.start()]
+        if not ents or text[ents[-1].end_char : match.start()].strip():
+            continue
+        first = len(ents) - 1
+        while not _is_subsequence(match["alias"], text[ents[first].start_char : ents[-1].end_char]):
+            if first == 0 or ents[first - 1].end_char != ents[first].start_char:
+                break
+            first -= 1
+        if first < len(ents) - 1 and _is_subsequence(match["alias"], text[ents[first].start_char : ents[-1].end_char]):
+            merged = Candidate(ents[first].start_char, ents[-1].end_char, ents[-1].label_, "coref:alias", 0.9)
+            keep = [e for e in doc.ents if not (merged.start <= e.start_char < merged.end)]
+            doc.ents = keep
+            set_entities(doc, [merged])
+            ents = [e for e in doc.ents if e.end_char <= match.start()]
+        aliases[match["alias"]] = ents[-1]
+    return aliases
+
+
+def _alias_mentions(doc: Doc, aliases: dict[str, Span]) -> None:
+    text = doc._.norm_text
+    found = [
+        Candidate(m.start(), m.end(), span.label_, "coref:alias", 0.9)
+        for alias, span in aliases.items()
+        for m in re.finditer(re.escape(alias), text)
+    ]
+    taken = [(e.start_char, e.end_char) for e in doc.ents]
+    set_entities(doc, resolve_overlaps(found, taken))
+
+
+def _name_of(span: Span) -> str:
+    """The name a mention gives its entity: a park's committee (管委会) is the park."""
+    name = span.doc._.norm_text[span.start_char : span.end_char]
+    if span.label_ == "PARK":
+        for head in COMMITTEE_HEADS:
+            name = name.removesuffix(head)
+    return name
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _strip_place_prefix(name: str, known: set[str]) -> str | None:
+    """湖北武汉江岸岱家山科创城 → 武汉江岸岱家山科创城 when the shorter name is also in the document."""
+    places = lexicon.places()
+    for i in range(2, len(name) - 2):
+        if name[:i] in places and name[i:] in known:
+            return name[i:]
+    return None
+
+
+def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
+    """Assign every mention's ``span._.entity``; return the entities by canonical name."""
+    sets = _UnionFind()
+    names = {e: _name_of(e) for e in doc.ents}
+    label_of = {}
+    by_label: dict[str, set[str]] = {}
+    for span, name in names.items():
+        by_label.setdefault(span.label_, set()).add(name)
+        label_of[name] = span.label_
+    parks, places = lexicon.parks(), lexicon.places()
+    records: dict[str, object] = {}
+    for span, name in names.items():
+        key = f"{span.label_}:{name}"
+        sets.find(key)
+        if name in aliases:
+            sets.union(key, f"{aliases[name].label_}:{_name_of(aliases[name])}")
+        if span.label_ == "PARK":
+            shorter = _strip_place_prefix(name, by_label["PARK"])
+            if shorter:
+                sets.union(key, f"PARK:{shorter}")
+            if name in parks:
+                records[key] = parks[name]
+                sets.union(key, f"PARK-RECORD:{parks[name].name}")
+        elif span.label_ == "LOC" and name in places:
+            records[key] = places[name]
+            sets.union(key, f"LOC-RECORD:{places[name]}")
+    groups: dict[str, list[str]] = {}
+    for span, name in names.items():
+        groups.setdefault(sets.find(f"{span.label_}:{name}"), []).append(name)
+    canonical = {root: max(group, key=lambda n: (len(n), n)) for root, group in groups.items()}
+    entities: dict[str, Entity] = {}
+    for span, name in names.items():
+        key = f"{span.label_}:{name}"
+        root = sets.find(key)
+        span._.entity = canonical[root]
+        entity = entities.setdefault(canonical[root], Entity(canonical[root], span.label_))
+        entity.aliases.add(span.text)
+        entity.aliases.add(name)
+        entity.record = entity.record or records.get(key)
+    for entity in entities.values():
+        entity.aliases.discard(entity.name)
+    return entities
+
+
+def resolve_anaphora(doc: Doc) -> list[Anaphor]:
+    """该园区 / 该科创城 / 该公司 → the nearest entity before it of a compatible kind."""
+    resolved = []
+    ents = list(doc.ents)
+    for match in ANAPHOR_PATTERN.finditer(doc._.norm_text):
+        noun = match["noun"]
+        label = next((lab for suffix, lab in NOUN_LABELS.items() if noun.endswith(suffix)), "PARK")
+        # a parenthesised name is an apposition of the name before it, not a new antecedent
+        before = [e for e in ents if e.end_char <= match.start() and e.label_ == label
+                  and doc.text[e.start_char - 1 : e.start_char] not in "(（"]
+        # prefer an entity named with the same noun (该科创城 → …科创城), else the nearest one
+        same = [e for e in before if e._.entity.endswith(noun) or e.text.endswith(noun)]
+        target = (same or before or [None])[-1]
+        if target is not None:
+            resolved.append(Anaphor(match.start(), match.end(), target._.entity))
+    return resolved
+
+
+class Coreference:
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        aliases = declared_aliases(doc)
+        _alias_mentions(doc, aliases)
+        doc._.entities = group_entities(doc, aliases)
+        doc._.anaphora = resolve_anaphora(doc)
+        return doc
+
+
+@Language.factory(
+    "parkgraph_coref",
+    requires=["doc.ents"],
+    assigns=["doc.ents", "span._.entity", "doc._.entities", "doc._.anaphora"],
+)
+def create_coreference(nlp: Language, name: str) -> Coreference:
+    return Coreference(nlp, name)

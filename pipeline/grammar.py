@@ -1,0 +1,244 @@
+"""Name grammars for organisations: COMPANY, PARK and ORG names found by their head word.
+
+Chinese organisation names end in a head (…有限公司, …软件园, …研究院); the grammar finds the
+head, then walks left over jieba's words while they can belong to a name, and stops at a
+function word, a verb that introduces a name (位于, 培育出, 签订 …), punctuation or another
+entity. A name must carry something specific — a place, a word jieba does not know (新词, the
+usual sign of a brand), a proper-noun tag — so generic phrases (绿色化工园区, 国家重点实验室)
+are not names. Each rule is a small generator over a :class:`Sentence` view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import jieba.posseg
+
+WORD_TAGS = jieba.posseg.dt.word_tag_tab
+
+# Heads, longest first within a label. Order of labels does not matter: the longest span wins.
+COMPANY_HEADS = (
+    "股份有限公司 有限责任公司 集团有限公司 集团股份公司 有限公司 股份公司 集团公司 分公司 子公司 "
+    "公司 集团 银行 分行 支行"
+).split()
+PARK_HEADS = (
+    "自由贸易试验区 综合保税区 保税港区 经济技术开发区 高新技术产业开发区 经济开发区 高新技术开发区 "
+    "产业园区 工业园区 科技园区 产业基地 软件园 科技园 产业园 工业园 化工园 科创园 创业园 物流园 "
+    "科学园 孵化园 创新园 科创城 科学城 科技城 生态城 产业新城 高新区 经开区 开发区 综保区 保税区 "
+    "自贸区 片区 新区"
+).split()
+ORG_HEADS = (
+    "管理委员会 管委会 研究院 研究所 研究中心 科学院 工程院 社科院 大学 学院 学校 中学 小学 医院 "
+    "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
+    "工信厅 企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
+).split()
+REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司"}
+# One-character government heads (局, 厅 …) read as names only after a place or an
+# administrative level: 湖南省发改委, 省工信厅, but not 布局, 格局.
+GOVERNMENT_HEADS = {"局", "厅", "委", "署", "总局", "发改委", "工信厅", "办公厅", "政府", "人民政府"}
+ADMIN_LEVELS = {"国家", "中央", "国务院", "省", "市", "县", "区", "自治区", "自治州", "省委", "市委", "县委"}
+# Heads of a unit inside another organisation: their names may contain the parent's name
+# (湘乡经开区城西绿色化工片区, 中国信息协会量子信息分会, 湘潭市政府新闻办公室).
+SUBUNIT_HEADS = {"片区", "分园", "分会", "分公司", "子公司", "分行", "支行", "办公室", "办公厅",
+                 "学院", "研究所", "研究中心", "中心", "实验室", "管委会", "管理委员会"}
+COMMITTEE_HEADS = {"管委会", "管理委员会"}
+
+HEADS = {h: "COMPANY" for h in COMPANY_HEADS} | {h: "PARK" for h in PARK_HEADS} | {h: "ORG" for h in ORG_HEADS}
+HEAD_PATTERN = re.compile(
+    "|".join(sorted(HEADS, key=len, reverse=True))
+    # a head followed by 区/城 is part of a longer word (化工园区 is generic, not 化工园 + 区)
+    + r"(?![区城])"
+)
+
+# Words that end a name on its left: they introduce, relate or qualify it.
+STOP_WORDS = set(
+    "在 于 与 和 及 以及 或 由 对 向 从 以 将 把 被 让 给 跟 同 等 如 比如 例如 包括 其中 另 另一家 "
+    "这 该 此 其 的 了 着 过 也 都 均 还 已 又 并 而 就 即 及其 首家 一家 多家 一批 位于 落户 入驻 "
+    "成立 注册 设立 建设 共建 启动 启建 签订 签约 签署 引进 引入 招引 培育 培育出 诞生 孵化 投资 "
+    "打造 走进 来到 到访 调研 参观 考察 携手 联合 合作 举办 召开 发布 获悉 表示 介绍 认为 称 说 获 "
+    "获得 成为 作为 依托 支持 推动 带动 吸引 组建 设 有 是 从事 覆盖 聚集 集聚 建成 建立 形成 开展 "
+    "实施 加快 瞄准 拥有 包含 涵盖 出 经 图 图为 企业 公司 院士 记者 通讯员 实习生 董事长 总经理 主任 院长 "
+    "局长 书记 市长 省长 秘书长 负责人 项目 园区 平台 另一 旗下 下属 所属 全国 全球 我国 国内 当地 "
+    "本地 知名 龙头 主要 重点 一个 各类 原 前 后 内 外 中 上 下 里 间".split()
+)
+STOP_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "e", "o", "m", "q",
+             "f", "t", "x", "w", "zg", "mq"}
+# Verbs that are also business words inside company names (滴滴出行, 易捷思达科技发展).
+NAME_VERBS = set(
+    "出行 开发 制造 控股 投资 发展 建设 服务 通信 管理 咨询 贸易 运营 经营 生产 加工 设计 研发 检测 "
+    "物流 租赁 传媒 出版 印刷 装饰 安装 维修 销售 培训 交易 结算 支付 保险 担保 融资 置业 联想 "
+    "创新 创业 实业 勘探 集成 信息 网络 数码 电子 传感 能源 环保 医疗 计算 识别 存储 制药 规划 监测".split()
+)
+# An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
+SINGLE_STOPS = set("以在于该从对向由被把将与和及")
+SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
+MAX_NAME = {"COMPANY": 28, "PARK": 20, "ORG": 24}
+
+
+@dataclass
+class Sentence:
+    """What the grammars read: normalised text, jieba's words, and lexicon places/parks."""
+
+    text: str
+    words: Sequence[tuple[int, int]]  # (start, end) of each jieba word, in order
+    places: Sequence[tuple[int, int]] = ()  # LOC lexicon matches
+    parks: Sequence[tuple[int, int]] = ()  # PARK lexicon matches
+
+    def word_at(self, offset: int) -> int:
+        """Index of the word containing character ``offset``."""
+        lo, hi = 0, len(self.words) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.words[mid][0] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    source: str
+    score: float = 0.9
+    head: str = ""
+
+
+def _is_name_word(word: str, head: str) -> bool:
+    if word in STOP_WORDS or not word.strip():
+        return False
+    if not re.search(r"[\w\u4e00-\u9fff]", word):
+        return False
+    tag = WORD_TAGS.get(word)
+    if tag is None and len(word) > 1 and word[0] in SINGLE_STOPS:
+        return False
+    if tag in STOP_TAGS and not (tag == "m" and re.fullmatch(r"[A-Za-z0-9]+", word)):
+        return False
+    if tag == "v" and word not in NAME_VERBS:
+        return False
+    return not (head not in COMPANY_HEADS and tag == "vn" and word in {"建设", "投资"})
+
+
+def _specific(sent: Sentence, start: int, end: int) -> bool:
+    """Does text[start:end] hold a place, a park, an unknown word or a proper-noun word?"""
+    if any(start <= a and b <= end for a, b in (*sent.places, *sent.parks)):
+        return True
+    for i in range(sent.word_at(start), len(sent.words)):
+        a, b = sent.words[i]
+        if a >= end:
+            break
+        word = sent.text[max(a, start) : min(b, end)]
+        if len(word) >= 3 and word[-1] in "化性型":
+            continue  # 智能化, 高端化: descriptive (jieba even tags 智能化 a person name)
+        tag = WORD_TAGS.get(word)
+        if tag is None and len(word) >= 2 or tag in SPECIFIC_TAGS:
+            return True
+    return False
+
+
+def _bracket_start(text: str, close: int) -> int | None:
+    """Start of a short bracketed place such as (北京) ending at ``close`` (the ')' index)."""
+    open_ = text.rfind("(", max(0, close - 8), close)
+    if open_ < 0 or not re.fullmatch(r"[\u4e00-\u9fff]{2,6}", text[open_ + 1 : close]):
+        return None
+    return open_
+
+
+def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: set[int]) -> int:
+    """Leftmost start of the name whose head begins at ``head_start``."""
+    text, start = sent.text, head_start
+    i = sent.word_at(head_start)
+    if sent.words[i][0] < head_start:  # the head begins inside a jieba word
+        piece = text[sent.words[i][0] : head_start]
+        if len(head) == 1 or not _is_name_word(piece, head):
+            return head_start
+        start = sent.words[i][0]
+    i = sent.word_at(start) - 1
+    while i >= 0 and head_start - sent.words[i][0] <= MAX_NAME[label]:
+        a, b = sent.words[i]
+        if b in stops:
+            break
+        word = text[a:b]
+        if word == ")":
+            bracket = _bracket_start(text, a)
+            if bracket is None:
+                break
+            start, i = bracket, sent.word_at(bracket) - 1
+            continue
+        if not (_is_name_word(word, head) or _inside_unknown_name(sent, i)):
+            break
+        start, i = a, i - 1
+    return start
+
+
+def _inside_unknown_name(sent: Sentence, i: int) -> bool:
+    """A single character between single characters is part of a name jieba did not know
+    (岱/家/山, 澎/越): its tag as a lone word (家: classifier, 越: adverb) means nothing there."""
+    a, b = sent.words[i]
+    if b - a != 1 or i == 0 or not "\u4e00" <= sent.text[a] <= "\u9fff":
+        return False
+    pa, pb = sent.words[i - 1]
+    left = sent.text[pa:pb]
+    return pb - pa == 1 and "\u4e00" <= left <= "\u9fff" and left not in STOP_WORDS
+
+
+def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Iterator[Candidate]:
+    """COMPANY/PARK/ORG candidates by head word. ``entity_ends`` maps the end offset of names
+    already found to their label, so a name does not swallow a neighbour (科创城|数智…产业基地)."""
+    text = sent.text
+    found: list[Candidate] = []
+    ends: dict[int, str] = dict(entity_ends or {})
+    for match in HEAD_PATTERN.finditer(text):
+        head, head_start, end = match.group(), match.start(), match.end()
+        label = HEADS[head]
+        # A name may contain its parent's name only when it is a sub-unit (分会, 片区, 办公室).
+        stops = set() if head in SUBUNIT_HEADS else {e for e, lab in ends.items() if lab == label or label == "PARK"}
+        if label == "COMPANY":
+            stops = {e for e, lab in ends.items() if lab == "COMPANY"} if head not in SUBUNIT_HEADS else set()
+        start = _walk_left(sent, head_start, head, label, stops)
+        if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
+            label = "PARK"  # 湘乡经开区管委会: the committee is a mention of its park
+        if start == head_start:
+            continue
+        body = text[start:head_start]
+        # A registered legal form (…有限公司) is evidence enough of a name; other heads need
+        # something specific in the body.
+        generic = head not in REGISTERED_FORMS and not _specific(sent, start, head_start)
+        if head in GOVERNMENT_HEADS:
+            governed = any(start <= a and b <= head_start for a, b in sent.places) or body.startswith(tuple(ADMIN_LEVELS))
+            if len(head) == 1 and not governed:
+                continue
+            generic = generic and not governed
+        if generic and not _continues_enumeration(text, start, head):
+            continue
+        if text[start - 1 : start] == "“" and text[end : end + 1] == "”":
+            continue  # “中关村开放实验室”: a quoted platform or project name, not an organisation
+        # (武汉) after a university belongs to its name: 中国地质大学(武汉)
+        if head == "大学" and text[end : end + 1] == "(":
+            close = text.find(")", end, end + 8)
+            if close > 0 and _bracket_start(text, close) == end:
+                end = close + 1
+        candidate = Candidate(start, end, label, f"grammar:{label.lower()}", 0.85, head)
+        found.append(candidate)
+        ends[end] = label
+        yield candidate
+    yield from _school_of_university(sent, found)
+
+
+def _continues_enumeration(text: str, start: int, head: str) -> bool:
+    """工程学院 in 'X大学机械学院、工程学院' is a name: it continues a list of the same head."""
+    return text[start - 1 : start] in {"、", "和", "及"} and text[: start - 1].endswith(head)
+
+
+def _school_of_university(sent: Sentence, found: list[Candidate]) -> Iterator[Candidate]:
+    """中国地质大学(武汉)机械与电子信息学院: a school named right after its university, whose own
+    name may contain 与/和 (the general grammar stops there)."""
+    universities = [c for c in found if c.head == "大学"]
+    for university in universities:
+        match = re.match(r"[\u4e00-\u9fff]{1,12}?(?:学院|系|研究所|研究院)", sent.text[university.end :])
+        if match and not any(p in match.group() for p in "，。、；"):
+            yield Candidate(university.start, university.end + match.end(), "ORG", "grammar:org", 0.85, "学院")

@@ -1,0 +1,151 @@
+"""Gazetteers matched on characters: real parks (models/lexicons/parks.tsv), places (cpca's
+administrative divisions, pycountry's country names, a short list of economic regions) and
+well-known organisations (media, international bodies).
+
+jieba cuts names apart (贵阳综合保税区 → 贵阳/综合/保税区), so matching runs on the normalised
+characters with an Aho-Corasick automaton; the tagger decides which matches survive.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import ahocorasick
+import jieba.posseg
+import pycountry
+
+
+def models_dir() -> Path:
+    """``models/`` beside the package in a checkout, or ``pipeline/models`` in an installed wheel."""
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("pipeline") / "models"))
+
+
+LEXICON_DIR = models_dir() / "lexicons"
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    level: str  # country | province | city | county | region
+    province: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True)
+class Park:
+    name: str
+    kind: str
+    province: str
+    city: str
+    aliases: tuple[str, ...] = field(default=())
+
+
+_PROVINCE_SUFFIX = re.compile(r"(省|市|特别行政区|(壮族|回族|维吾尔)?自治区)$")
+_CITY_SUFFIX = re.compile(r"(市|地区|盟)$")
+_COUNTY_SUFFIX = re.compile(r"(市|县|区|旗)$")
+# A short form must itself read as a place: jieba's dictionary tags it ns (place) or does not know
+# it; 和平 (和平县) or 东方 (东方市) as ordinary words would flood the text with false places.
+_PLACE_TAGS = {None, "ns"}
+
+
+def _short_forms(name: str, level: str, nations: list[str]) -> list[str]:
+    if level == "province":
+        short = _PROVINCE_SUFFIX.sub("", name)
+    elif name.endswith(("自治州", "自治县", "自治旗")):
+        short = name[: min((name.find(n) for n in nations if n in name), default=len(name) - 3)]
+    elif level == "city":
+        short = _CITY_SUFFIX.sub("", name)
+    else:
+        short = _COUNTY_SUFFIX.sub("", name)
+    if level == "county" and jieba.posseg.dt.word_tag_tab.get(short) not in _PLACE_TAGS:
+        return []
+    return [short] if len(short) >= 2 and short != name else []
+
+
+@cache
+def places() -> dict[str, Place]:
+    """Every place name (full and short form) → the place, the higher level winning a clash."""
+    cpca_dir = Path(str(resources.files("cpca") / "resources"))
+    nations = [line.strip() for line in (cpca_dir / "56_nations.csv").open(encoding="utf-8") if line.strip()]
+    rows = list(csv.DictReader((cpca_dir / "adcodes.csv").open(encoding="utf-8")))
+    by_code = {r["adcode"]: r["name"] for r in rows}
+    rank = {"country": 0, "province": 1, "region": 2, "city": 3, "county": 4}
+    table: dict[str, Place] = {}
+
+    def add(names: list[str], place: Place) -> None:
+        for n in names:
+            if n not in table or rank[place.level] < rank[table[n].level]:
+                table[n] = place
+
+    for row in rows:
+        code, name = row["adcode"], row["name"]
+        if name in {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}:
+            continue
+        level = "province" if code[2:] == "0" * 10 else "city" if code[4:] == "0" * 8 else "county"
+        province = by_code.get(code[:2] + "0" * 10, "")
+        city = by_code.get(code[:4] + "0" * 8, "") if level != "province" else ""
+        if city in {"市辖区", "县"}:
+            city = province  # municipalities: 北京市 is both
+        place = Place(name, level, province, city if level != "city" else name)
+        add([name, *_short_forms(name, level, nations)], place)
+
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"])
+    for country in pycountry.countries:
+        names = {zh.gettext(country.name), zh.gettext(getattr(country, "common_name", country.name))}
+        names = {n for n in names if re.fullmatch(r"[\u4e00-\u9fff]{2,}", n) and "省" not in n}
+        add(sorted(names), Place(min(names, key=len) if names else country.name, "country"))
+
+    with (LEXICON_DIR / "regions.tsv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            add([row["name"]], Place(row["name"], "region", row["province"] or "", row["city"] or ""))
+    return table
+
+
+@cache
+def parks() -> dict[str, Park]:
+    """Every park name and alias → the park record (place, kind)."""
+    table: dict[str, Park] = {}
+    path = LEXICON_DIR / "parks.tsv"
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
+            park = Park(row["name"], row["kind"], row["province"], row["city"], aliases)
+            for n in (park.name, *aliases):
+                table.setdefault(n, park)
+    return table
+
+
+@cache
+def organisations() -> frozenset[str]:
+    lines = (LEXICON_DIR / "organisations.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def automaton() -> ahocorasick.Automaton:
+    """One automaton over all lexicons; a key maps to (label, record)."""
+    auto = ahocorasick.Automaton()
+    for name, place in places().items():
+        auto.add_word(name, (name, "LOC", place))
+    for name, park in parks().items():
+        auto.add_word(name, (name, "PARK", park))  # a park named after a place is a park
+    for name in organisations():
+        auto.add_word(name, (name, "ORG", None))
+    auto.make_automaton()
+    return auto
+
+
+def find_all(text: str):
+    """Every lexicon match in ``text``: (start, end, label, record), overlapping ones included."""
+    for end_index, (name, label, record) in automaton().iter(text):
+        end = end_index + 1
+        yield end - len(name), end, label, record

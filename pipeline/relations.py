@@ -1,0 +1,395 @@
+"""Stage 3b: relations between entities — LOCATED_IN, INVESTS_IN, PARK_IN, PART_OF.
+
+Each rule is a small generator over a :class:`Context` (the document's sentences, paragraphs,
+headings and mentions, anaphors included) that yields :class:`Relation` objects with the
+evidence sentence, the rule's name and its confidence. ``extract_relations`` runs them in order
+and keeps, for each (head, relation, tail), the most confident one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import lexicon
+
+ACTORS = {"COMPANY", "ORG"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    entity: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Relation:
+    head: str
+    relation: str
+    tail: str
+    head_label: str
+    tail_label: str
+    evidence_start: int
+    evidence_end: int
+    method: str
+    confidence: float
+    amount: float | None = None
+
+
+@dataclass
+class Context:
+    text: str  # normalised text: what the patterns read
+    sentences: list[tuple[int, int]]
+    paragraphs: list[tuple[int, int]]
+    mentions: list[Mention]  # entity mentions and resolved anaphors, in text order
+    labels: dict[str, str]  # entity → label
+    records: dict[str, object]  # entity → lexicon record (Park / Place) when known
+    aliases: dict[str, set[str]]  # entity → all its names, the canonical one included
+    section_parks: list[tuple[int, int, str]]  # (start, end, park) of sections named after a park
+    money: dict[int, float]  # MONEY mention start → value
+
+    def within(self, start: int, end: int, labels: set[str] | None = None) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end and (labels is None or m.label in labels)]
+
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        return next((s for s in self.sentences if s[0] <= offset < s[1]), (offset, offset))
+
+    def paragraph_of(self, offset: int) -> tuple[int, int]:
+        return next((p for p in self.paragraphs if p[0] <= offset < p[1]), (offset, offset))
+
+    def relation(self, head: str, rel: str, tail: str, sentence: tuple[int, int], method: str,
+                 confidence: float, amount: float | None = None) -> Relation:
+        return Relation(head, rel, tail, self.labels[head], self.labels.get(tail, "LOC"), sentence[0],
+                        sentence[1], method, confidence, amount)
+
+
+Rule = Callable[[Context], Iterator[Relation]]
+
+# ---------------------------------------------------------------- LOCATED_IN
+SETTLE = r"(?:位于|成立于|落户(?:于|在)?|入驻|坐落(?:于|在)|设在|扎根(?:于|在)?|总部位于|注册(?:于|在))"
+PARK_THEN_ACTOR = re.compile(rf"^(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{{0,8}}?企业$|^(?:内|里)?的$")
+ACTOR_THEN_PARK = re.compile(rf"(?:{SETTLE}|均在|都在|也在|落地)$")
+ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户|引进)?企业")
+
+
+def located_by_pattern(ctx: Context) -> Iterator[Relation]:
+    """位于P的X, P企业X, P另一家…企业X, X位于P, X…均在P, X是P首家入驻企业."""
+    text = ctx.text
+    for sentence in ctx.sentences:
+        mentions = ctx.within(*sentence)
+        for park in (m for m in mentions if m.label == "PARK"):
+            for actor in (m for m in mentions if m.label in ACTORS):
+                if park.end <= actor.start:
+                    between = text[park.end : actor.start]
+                    before = text[max(sentence[0], park.start - 5) : park.start]
+                    if PARK_THEN_ACTOR.match(between) and ("企业" in between or re.search(SETTLE + "$", before)):
+                        yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
+                elif actor.end <= park.start:
+                    between = text[actor.end : park.start]
+                    if re.search(r"[，,;；:：]", between):
+                        continue
+                    after = text[park.end : park.end + 8]
+                    if ACTOR_THEN_PARK.search(between) or (between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)):
+                        yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85)
+
+
+LIST_TRIGGER = re.compile(r"比如|例如|包括|诸如|培育出|孵化出|诞生了|吸引了|集聚了|聚集了|引进了|以(?=[^，,。]{2,120}?为代表)")
+
+
+def located_by_enumeration(ctx: Context) -> Iterator[Relation]:
+    """Companies listed after 比如/包括/培育出/以…为代表 belong to the sentence's park, or to the
+    park of the sentence before when this one has none (其中，以…为代表的企业 …)."""
+    for i, sentence in enumerate(ctx.sentences):
+        trigger = LIST_TRIGGER.search(ctx.text, sentence[0], sentence[1])
+        if not trigger:
+            continue
+        parks = ctx.within(sentence[0], trigger.start(), {"PARK"})
+        if not parks and i > 0 and ctx.paragraph_of(sentence[0]) == ctx.paragraph_of(ctx.sentences[i - 1][0]):
+            parks = ctx.within(*ctx.sentences[i - 1], {"PARK"})
+        if not parks:
+            continue
+        for actor in ctx.within(trigger.end(), sentence[1], ACTORS):
+            yield ctx.relation(actor.entity, "LOCATED_IN", parks[-1].entity, sentence, "enumeration", 0.8)
+
+
+def located_by_name(ctx: Context) -> Iterator[Relation]:
+    """An organisation named after a park is the park's own (济南高新区生命科学城发展中心)."""
+    parks = {m.entity for m in ctx.mentions if m.label == "PARK"}
+    aliases = {ctx.text[m.start : m.end]: m.entity for m in ctx.mentions if m.label == "PARK"}
+    for mention in ctx.mentions:
+        if mention.label == "ORG":
+            name = ctx.text[mention.start : mention.end]
+            for alias, park in aliases.items():
+                if name.startswith(alias) and len(name) > len(alias) and park in parks:
+                    yield ctx.relation(mention.entity, "LOCATED_IN", park, ctx.sentence_of(mention.start), "name", 0.8)
+                    break
+
+
+# ---------------------------------------------------------------- INVESTS_IN
+SIGNING = re.compile(r"签订|签署|签约|签下")
+INVESTMENT_AMOUNT = re.compile(r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资)(?:约|达|逾|超过?|近)?$")
+
+
+def _invested_amount(ctx: Context, start: int, end: int) -> float | None:
+    """The amount stated as an investment (总投资50亿元); registered capital, output and taxes are not."""
+    for money in ctx.within(start, end, {"MONEY"}):
+        if INVESTMENT_AMOUNT.search(ctx.text[max(start, money.start - 8) : money.start]):
+            return ctx.money[money.start]
+    return None
+
+
+def _topic_park(ctx: Context, sentence: tuple[int, int]) -> str | None:
+    """The park a passage is about: the first park of the paragraph, else the section's park."""
+    paragraph = ctx.paragraph_of(sentence[0])
+    parks = ctx.within(paragraph[0], sentence[1], {"PARK"})
+    if parks:
+        return parks[0].entity
+    return next((park for a, b, park in ctx.section_parks if a <= sentence[0] < b), None)
+
+
+def invests_by_signing(ctx: Context) -> Iterator[Relation]:
+    """A与B签订…协议，…总投资X: the companies before 与 invest in the passage's park."""
+    for sentence in ctx.sentences:
+        sign = SIGNING.search(ctx.text, sentence[0], sentence[1])
+        if not sign:
+            continue
+        clause_start = max(sentence[0], *(m.end() for m in re.finditer(r"[，,;；:：]", ctx.text[: sign.start()])), 0)
+        with_at = ctx.text.rfind("与", clause_start, sign.start())
+        if with_at < 0:
+            continue
+        park = _topic_park(ctx, sentence)
+        if park is None:
+            continue
+        amount = _invested_amount(ctx, sign.end(), sentence[1])
+        for actor in ctx.within(clause_start, with_at, {"COMPANY"}):
+            yield ctx.relation(actor.entity, "INVESTS_IN", park, sentence, "signing", 0.8, amount)
+
+
+def invests_by_building(ctx: Context) -> Iterator[Relation]:
+    """由A与B共建 (the park before 由); X…建设/投资建设P (X the sentence's first actor)."""
+    for sentence in ctx.sentences:
+        text = ctx.text
+        cobuild = re.search(r"由(.{2,80}?)(?:共建|合建|共同建设|联合建设|共同投资)", text[sentence[0] : sentence[1]])
+        if cobuild:
+            parks = ctx.within(sentence[0], sentence[0] + cobuild.start(), {"PARK"})
+            if parks:  # the sentence's subject: 该产业基地位于…科创城，由A与B共建
+                span = (sentence[0] + cobuild.start(1), sentence[0] + cobuild.end(1))
+                for actor in ctx.within(*span, ACTORS):
+                    yield ctx.relation(actor.entity, "INVESTS_IN", parks[0].entity, sentence, "co-building", 0.75)
+        for build in re.finditer(r"(?:投资)?(?:建设|兴建|新建|打造)", text[sentence[0] : sentence[1]]):
+            at = sentence[0] + build.end()
+            parks = [m for m in ctx.within(at, sentence[1], {"PARK"}) if m.start == at]
+            actors = ctx.within(sentence[0], at, ACTORS)
+            if parks and actors and actors[0].label == "COMPANY":
+                amount = _invested_amount(ctx, *sentence)
+                yield ctx.relation(actors[0].entity, "INVESTS_IN", parks[0].entity, sentence, "building", 0.7, amount)
+
+
+def invests_with_settling(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
+    """X是P首家入驻企业，总投资约3亿元: a located company with an investment amount invests there."""
+    for rel in found:
+        if rel.relation == "LOCATED_IN" and rel.method.startswith("pattern"):
+            amount = _invested_amount(ctx, rel.evidence_start, rel.evidence_end)
+            if amount is not None:
+                yield replace(rel, relation="INVESTS_IN", method="settling+amount", confidence=0.75, amount=amount)
+
+
+# ---------------------------------------------------------------- PART_OF, PARK_IN
+def part_of_by_name(ctx: Context) -> Iterator[Relation]:
+    """A park whose name holds another park's name lies in it (湘乡经开区城西绿色化工片区 →
+    湘乡经开区; 贵州省贵阳综合保税区科创产业园 → 贵阳综保区 through the lexicon), and a park
+    written right after another (…科创城数智勘探装备产业基地) lies in the first."""
+    parks = [m for m in ctx.mentions if m.label == "PARK"]
+    names = {alias: entity for entity, aliases in ctx.aliases.items() for alias in aliases if ctx.labels[entity] == "PARK"}
+    lexicon_parks = lexicon.parks()
+    by_record = {id(rec): e for e, rec in ctx.records.items() if isinstance(rec, lexicon.Park)}
+    for park in parks:
+        name = ctx.text[park.start : park.end]
+        for inner, entity in names.items():
+            if entity != park.entity and inner in name and not name.endswith(inner):
+                yield ctx.relation(park.entity, "PART_OF", entity, ctx.sentence_of(park.start), "name", 0.85)
+        for inner, record in lexicon_parks.items():
+            if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity):
+                yield ctx.relation(park.entity, "PART_OF", by_record[id(record)], ctx.sentence_of(park.start), "name", 0.85)
+    for first, second in zip(parks, parks[1:]):
+        if first.end == second.start and first.entity != second.entity:
+            yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
+
+
+def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
+    """P1(P2): P1 shares P2's parent; a park built by a company located in zone Z lies in Z."""
+    parents = {}
+    for rel in found:
+        if rel.relation == "PART_OF":
+            parents.setdefault(rel.head, []).append(rel.tail)
+    parks = [m for m in ctx.mentions if m.label == "PARK"]
+    for first, second in zip(parks, parks[1:]):
+        if ctx.text[first.end : second.start] == "(":
+            for parent in parents.get(second.entity, []):
+                if parent != first.entity:
+                    yield ctx.relation(first.entity, "PART_OF", parent, ctx.sentence_of(first.start), "apposition", 0.75)
+    located = {(r.head, r.tail) for r in found if r.relation == "LOCATED_IN"}
+    for rel in found:
+        if rel.relation == "INVESTS_IN" and rel.method == "building":
+            for head, zone in located:
+                if head == rel.head and zone != rel.tail:
+                    yield replace(rel, relation="PART_OF", head=rel.tail, head_label="PARK", tail=zone,
+                                  tail_label="PARK", method="built-in-zone", confidence=0.6, amount=None)
+
+
+def _place_in_name(name: str) -> lexicon.Place | None:
+    """The most specific place a park's name starts with (湖北武汉江岸… → 武汉)."""
+    places, found, i = lexicon.places(), None, 0
+    while i < len(name):
+        match = next((name[i:j] for j in range(min(len(name), i + 8), i + 1, -1) if name[i:j] in places), None)
+        if not match:
+            break
+        found, i = places[match], i + len(match)
+    return found
+
+
+def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
+    """A park lies in the place its name starts with, else in its lexicon city, else in its
+    parent park's place."""
+    doc_places = {}
+    for entity, record in ctx.records.items():
+        if isinstance(record, lexicon.Place):
+            doc_places.setdefault(record, entity)
+    first_mention = {}
+    for m in ctx.mentions:
+        first_mention.setdefault(m.entity, m)
+    located = {}
+    for m in first_mention.values():
+        if m.label != "PARK":
+            continue
+        names = sorted({ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity}, key=len, reverse=True)
+        place = next((p for p in map(_place_in_name, names) if p), None)
+        record = ctx.records.get(m.entity)
+        if place is None and isinstance(record, lexicon.Park) and record.city:
+            place = lexicon.places().get(record.city)
+        if place is not None:
+            located[m.entity] = place
+    for rel in found:  # a park with no place of its own lies where its parent lies
+        if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
+            located[rel.head] = located[rel.tail]
+    for park, place in located.items():
+        tail = doc_places.get(place) or _short_name(place)
+        ctx.labels.setdefault(tail, "LOC")
+        yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), "place", 0.8)
+
+
+def _short_name(place: lexicon.Place) -> str:
+    return re.sub(r"(省|市|特别行政区|自治区)$", "", place.name) or place.name
+
+
+# ---------------------------------------------------------------- fallbacks
+def located_in_section(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
+    """A company with no relation of its own, in a section whose heading names one park, is in
+    that park (low confidence: filter with --min-confidence)."""
+    related = {r.head for r in found}
+    for mention in ctx.mentions:
+        if mention.label != "COMPANY" or mention.entity in related:
+            continue
+        park = next((p for a, b, p in ctx.section_parks if a <= mention.start < b), None)
+        if park:
+            related.add(mention.entity)
+            yield ctx.relation(mention.entity, "LOCATED_IN", park, ctx.sentence_of(mention.start), "section", 0.5)
+
+
+RULES: list[Rule] = [located_by_pattern, located_by_enumeration, located_by_name, invests_by_signing,
+                     invests_by_building, part_of_by_name]
+# Rules that read what the first ones found, in order.
+INFERENCES = [invests_with_settling, part_of_inferred, park_in_place, located_in_section]
+
+
+def extract_relations(ctx: Context) -> list[Relation]:
+    found: list[Relation] = []
+    for rule in RULES:
+        found.extend(rule(ctx))
+    for inference in INFERENCES:
+        found.extend(list(inference(ctx, _best(found))))
+    return _best(found)
+
+
+def _best(relations: list[Relation]) -> list[Relation]:
+    """One relation per (head, type, tail): the most confident, with any stated amount."""
+    best: dict[tuple[str, str, str], Relation] = {}
+    for rel in relations:
+        if rel.head == rel.tail:
+            continue
+        key = (rel.head, rel.relation, rel.tail)
+        kept = best.get(key)
+        if kept is None or rel.confidence > kept.confidence:
+            best[key] = rel if rel.amount is not None or kept is None else replace(rel, amount=kept.amount)
+    return list(best.values())
+
+
+# ---------------------------------------------------------------- the component
+HEADING = re.compile(r"^(#{1,6})[ \t]*(.+)$", re.M)
+
+
+def _section_parks(text: str, mentions: list[Mention]) -> list[tuple[int, int, str]]:
+    """Markdown sections whose heading names exactly one park. A heading right after another
+    (a subtitle) does not end its section."""
+    headings = list(HEADING.finditer(text))
+    sections, current = [], None
+    for i, h in enumerate(headings):
+        parks = {m.entity for m in mentions if h.start() <= m.start < h.end() and m.label == "PARK"}
+        level = len(h.group(1))
+        is_subtitle = i > 0 and not text[headings[i - 1].end() : h.start()].strip()
+        if current and (parks or (level <= current[1] and not is_subtitle)):
+            sections.append((current[0], h.start(), current[2]))
+            current = None
+        if len(parks) == 1:
+            current = (h.start(), level, parks.pop())
+    if current:
+        sections.append((current[0], len(text), current[2]))
+    return sections
+
+
+def build_context(doc: Doc) -> Context:
+    text = doc._.norm_text
+    mentions = [Mention(e.start_char, e.end_char, e._.entity or e.text, e.label_) for e in doc.ents]
+    labels = {m.entity: m.label for m in mentions}
+    mentions += [Mention(a.start, a.end, a.entity, labels[a.entity]) for a in doc._.anaphora or []]
+    mentions.sort(key=lambda m: m.start)
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    ctx = Context(
+        text=text,
+        sentences=[(s.start_char, s.end_char) for s in doc.sents],
+        paragraphs=paragraphs,
+        mentions=mentions,
+        labels=labels,
+        records={name: e.record for name, e in (doc._.entities or {}).items() if e.record is not None},
+        aliases={name: {name, *e.aliases} for name, e in (doc._.entities or {}).items()},
+        section_parks=_section_parks(text, mentions),
+        money={e.start_char: e._.value for e in doc.ents if e.label_ == "MONEY"},
+    )
+    return ctx
+
+
+class RelationExtractor:
+    def __init__(self, nlp: Language, name: str, min_confidence: float) -> None:
+        self.name = name
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        relations = extract_relations(build_context(doc))
+        doc._.relations = [r for r in relations if r.confidence >= self.min_confidence]
+        return doc
+
+
+@Language.factory(
+    "parkgraph_relations",
+    requires=["doc.ents", "span._.entity", "doc._.anaphora", "token.is_sent_start"],
+    assigns=["doc._.relations"],
+    default_config={"min_confidence": 0.0},
+)
+def create_relation_extractor(nlp: Language, name: str, min_confidence: float) -> RelationExtractor:
+    return RelationExtractor(nlp, name, min_confidence)

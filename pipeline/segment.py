@@ -1,0 +1,101 @@
+"""Stage 1: normalise, segment words with jieba, split sentences.
+
+The tokenizer segments the *normalised* text (width-folded, simplified) but builds the ``Doc``
+from the original characters, so ``doc.text`` is the text exactly as read and every offset holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import jieba
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces, registry
+from spacy.vocab import Vocab
+
+from . import extensions  # noqa: F401  (registers the Doc/Span attributes)
+from .normalise import normalise
+
+jieba.setLogLevel(60)
+
+
+class JiebaTokenizer:
+    """jieba's precise mode (with HMM for unknown words) over the normalised text."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.jieba = jieba.Tokenizer()
+
+    def __call__(self, text: str) -> Doc:
+        norm = normalise(text)
+        words, position = [], 0
+        for word in self.jieba.cut(norm, HMM=True):
+            words.append(text[position : position + len(word)])
+            position += len(word)
+        words, spaces = get_words_and_spaces(words, text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc._.norm_text = norm
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
+        for text in texts:
+            yield self(text)
+
+    # spaCy serialises the tokenizer with the pipeline; jieba's dictionary ships with jieba.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> JiebaTokenizer:
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        pass
+
+    def from_disk(self, path, **kwargs) -> JiebaTokenizer:
+        return self
+
+
+@registry.tokenizers("parkgraph.JiebaTokenizer.v1")
+def create_jieba_tokenizer():
+    return lambda nlp: JiebaTokenizer(nlp.vocab)
+
+
+SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』)）]*$|\n")
+
+
+@Language.component(
+    "parkgraph_sentences",
+    assigns=["token.is_sent_start"],
+)
+def split_sentences(doc: Doc) -> Doc:
+    """A sentence ends after 。！？；… (with closing quotes) and at every line break: headings and
+    captions have no final punctuation, and a line break never continues a sentence in news text."""
+    start_next = True
+    for token in doc:
+        token.is_sent_start = start_next
+        start_next = bool(SENTENCE_END.search(token.text))
+    return doc
+
+
+def split_tokens_at(doc: Doc, boundaries: Iterable[int]) -> None:
+    """Split tokens so that every character offset in ``boundaries`` is a token boundary.
+
+    jieba often glues an entity to its neighbour (成立于中关村 → 成立/于/中关村 is fine, but
+    天府软件园区 may not be); entity spans must be exact, so the tokens bend to the spans.
+    """
+    cuts = sorted(set(boundaries))
+    plans = []
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        inner = [c for c in cuts if start < c < end]
+        if inner:
+            edges = [start, *inner, end]
+            plans.append((token.i, [doc.text[a:b] for a, b in zip(edges, edges[1:])]))
+    if not plans:
+        return
+    with doc.retokenize() as retokenizer:
+        for i, orths in plans:
+            token = doc[i]
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))

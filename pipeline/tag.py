@@ -1,0 +1,120 @@
+"""Stage 2: tag entities with rules and lexicons — COMPANY, PARK, ORG, LOC, MONEY, PERSON.
+
+Candidates come from the lexicons (real parks, places, organisations), the name grammars, the
+money pattern and the person finder; the longest span wins, a lexicon beating a grammar on the
+same span. A trained model's ``doc.ents`` can run before this component: with
+``overwrite_ents = false`` the rules only fill the gaps the model left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import lexicon
+from .grammar import HEAD_PATTERN, WORD_TAGS, Candidate, Sentence, find_names
+from .money import find_money
+from .persons import find_persons
+from .segment import split_tokens_at
+
+# “中关村开放实验室”: a quoted name with an organisation head is a platform or project, and the
+# names inside it (中关村, 北京) are not mentions of their own.
+QUOTED_NAME = re.compile(f"“([^”“]{{2,24}}(?:{HEAD_PATTERN.pattern}))”")
+# On a tie in length, the more trustworthy source wins.
+SOURCE_PRIORITY = {"lexicon": 0, "money": 0, "coref": 0, "grammar": 1, "person": 2, "model": 3}
+
+
+def _aligned(offset: int, boundaries: set[int], words: list[tuple[int, int]], sent: Sentence, text: str) -> bool:
+    """A place match must not cut a word in two, unless that word is itself a place (湖南长沙)
+    or a word jieba does not know."""
+    if offset in boundaries:
+        return True
+    a, b = words[sent.word_at(offset)]
+    return WORD_TAGS.get(text[a:b]) in (None, "ns")
+
+
+def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
+    """Every candidate mention in normalised ``text`` segmented into ``words``."""
+    boundaries = {a for a, _ in words} | {b for _, b in words}
+    sent = Sentence(text, words)
+    places, parks, candidates = [], [], []
+    for start, end, label, _record in lexicon.find_all(text):
+        if label == "LOC":
+            if _aligned(start, boundaries, words, sent, text) and _aligned(end, boundaries, words, sent, text):
+                places.append((start, end))
+                candidates.append(Candidate(start, end, "LOC", "lexicon:place", 0.9))
+        elif label == "PARK":
+            parks.append((start, end))
+            candidates.append(Candidate(start, end, "PARK", "lexicon:park", 0.95))
+        else:
+            candidates.append(Candidate(start, end, label, "lexicon:org", 0.95))
+    sent.places, sent.parks = places, parks
+    candidates.extend(find_names(sent, {end: "PARK" for _, end in parks}))
+    candidates.extend(Candidate(m.start, m.end, "MONEY", "money", 0.95) for m in find_money(text))
+    candidates.extend(Candidate(s, e, "PERSON", "person", 0.8) for s, e in find_persons(text, words))
+    quoted = [(m.start(1), m.end(1)) for m in QUOTED_NAME.finditer(text)]
+    return [c for c in candidates if not any(a <= c.start and c.end <= b for a, b in quoted)]
+
+
+def resolve_overlaps(candidates: list[Candidate], taken: list[tuple[int, int]] = ()) -> list[Candidate]:
+    """Flat mentions: longest first, then by source priority; nothing overlaps ``taken``."""
+    occupied = bytearray(max((c.end for c in candidates), default=0) + 1)
+    for start, end in taken:
+        occupied[start : min(end, len(occupied))] = b"\x01" * (min(end, len(occupied)) - start)
+    chosen = []
+    order = sorted(candidates, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source.split(":")[0]], c.start))
+    for c in order:
+        if not any(occupied[c.start : c.end]):
+            occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None:
+    """Make ``mentions`` (plus the existing ents when ``keep``) the doc's entities, splitting
+    tokens where a mention's edge falls inside one."""
+    existing = [(e.start_char, e.end_char, e.label_, e._.source, e._.score, e._.value, e._.currency)
+                for e in doc.ents] if keep else []
+    split_tokens_at(doc, [x for c in mentions for x in (c.start, c.end)])
+    spans = []
+    for start, end, label, source, score, value, currency in existing:
+        span = doc.char_span(start, end, label=label)
+        span._.source, span._.score, span._.value, span._.currency = source, score, value, currency
+        spans.append(span)
+    norm = doc._.norm_text
+    for c in mentions:
+        span = doc.char_span(c.start, c.end, label=c.label)
+        span._.source, span._.score = c.source, c.score
+        if c.label == "MONEY":
+            money = next(find_money(norm[c.start : c.end]), None)
+            if money:
+                span._.value, span._.currency = money.value, money.currency
+        spans.append(span)
+    doc.ents = sorted(spans, key=lambda s: s.start)
+
+
+class RuleTagger:
+    def __init__(self, nlp: Language, name: str, overwrite_ents: bool) -> None:
+        self.name = name
+        self.overwrite_ents = overwrite_ents
+
+    def __call__(self, doc: Doc) -> Doc:
+        words = [(t.idx, t.idx + len(t)) for t in doc]
+        candidates = rule_candidates(doc._.norm_text, words)
+        taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]
+        if self.overwrite_ents:
+            doc.ents = []
+        set_entities(doc, resolve_overlaps(candidates, taken), keep=not self.overwrite_ents)
+        return doc
+
+
+@Language.factory(
+    "parkgraph_rules",
+    assigns=["doc.ents", "span._.source", "span._.score", "span._.value", "span._.currency"],
+    default_config={"overwrite_ents": True},
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0},
+)
+def create_rule_tagger(nlp: Language, name: str, overwrite_ents: bool) -> RuleTagger:
+    return RuleTagger(nlp, name, overwrite_ents)
