@@ -2,9 +2,9 @@
 
     >>> import pipeline
     >>> nlp = pipeline.load()
-    >>> doc = nlp("北京国盾量子信息技术有限公司位于中关村软件园。")
+    >>> doc = nlp("成都云帆科技有限公司位于天府软件园。")
     >>> [(e.text, e.label_) for e in doc.ents]
-    [('北京国盾量子信息技术有限公司', 'COMPANY'), ('中关村软件园', 'PARK')]
+    [('成都云帆科技有限公司', 'COMPANY'), ('天府软件园', 'PARK')]
 """
 
 from __future__ import annotations

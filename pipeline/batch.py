@@ -44,12 +44,9 @@ def extract(nlp: Language, inputs: Iterable[str | Path], out: str | Path, format
     stream = iter(iter_documents(inputs))
     try:
         while batch := list(islice(stream, BATCH_SIZE)):
-            good = [d for d in batch if d.error is None]
-            for document in (d for d in batch if d.error is not None):
-                folder.add(document, None)
-            for document, doc, error in _parse(nlp, good):
-                folder.add(document, doc, error)
-            for document in batch:
+            parsed = {id(d): (doc, error) for d, doc, error in _parse(nlp, [d for d in batch if d.error is None])}
+            for document in batch:  # rows in input order
+                folder.add(document, *parsed.get(id(document), (None, None)))
                 result.documents += 1
                 result.chars += len(document.text)
                 if on_document:

@@ -32,7 +32,7 @@ PARK_HEADS = (
 ORG_HEADS = (
     "管理委员会 管委会 研究院 研究所 研究中心 科学院 工程院 社科院 大学 学院 学校 中学 小学 医院 "
     "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
-    "工信厅 企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
+    "工信厅 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
 ).split()
 REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司"}
 # One-character government heads (局, 厅 …) read as names only after a place or an
@@ -40,10 +40,11 @@ REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公
 GOVERNMENT_HEADS = {"局", "厅", "委", "署", "总局", "发改委", "工信厅", "办公厅", "政府", "人民政府"}
 ADMIN_LEVELS = {"国家", "中央", "国务院", "省", "市", "县", "区", "自治区", "自治州", "省委", "市委", "县委"}
 # Heads of a unit inside another organisation: their names may contain the parent's name
-# (湘乡经开区城西绿色化工片区, 中国信息协会量子信息分会, 湘潭市政府新闻办公室).
+# (湘乡经开区城西绿色化工片区, 中国软件行业协会嵌入式系统分会, 长沙市政府新闻办公室).
 SUBUNIT_HEADS = {"片区", "分园", "分会", "分公司", "子公司", "分行", "支行", "办公室", "办公厅",
                  "学院", "研究所", "研究中心", "中心", "实验室", "管委会", "管理委员会"}
 COMMITTEE_HEADS = {"管委会", "管理委员会"}
+MEDIA_HEADS = {"日报", "晚报", "早报", "时报", "商报", "电视台", "新闻社", "通讯社"}
 
 HEADS = {h: "COMPANY" for h in COMPANY_HEADS} | {h: "PARK" for h in PARK_HEADS} | {h: "ORG" for h in ORG_HEADS}
 HEAD_PATTERN = re.compile(
@@ -68,7 +69,7 @@ STOP_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "
 # Verbs that are also business words inside company names (滴滴出行, 易捷思达科技发展).
 NAME_VERBS = set(
     "出行 开发 制造 控股 投资 发展 建设 服务 通信 管理 咨询 贸易 运营 经营 生产 加工 设计 研发 检测 "
-    "物流 租赁 传媒 出版 印刷 装饰 安装 维修 销售 培训 交易 结算 支付 保险 担保 融资 置业 联想 "
+    "物流 租赁 传媒 出版 印刷 装饰 安装 维修 销售 培训 交易 结算 支付 保险 担保 融资 置业 "
     "创新 创业 实业 勘探 集成 信息 网络 数码 电子 传感 能源 环保 医疗 计算 识别 存储 制药 规划 监测".split()
 )
 # An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
@@ -168,6 +169,10 @@ def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: se
             if bracket is None:
                 break
             start, i = bracket, sent.word_at(bracket) - 1
+            # 方正(北京)有限公司: the word before a bracketed place is the brand, whatever its tag
+            if i >= 0 and sent.text[sent.words[i][0] : sent.words[i][1]] not in STOP_WORDS and \
+                    re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", sent.text[sent.words[i][0] : sent.words[i][1]]):
+                start, i = sent.words[i][0], i - 1
             continue
         if not (_is_name_word(word, head) or _inside_unknown_name(sent, i)):
             break
@@ -213,11 +218,11 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
             if len(head) == 1 and not governed:
                 continue
             generic = generic and not governed
-        if generic and not _continues_enumeration(text, start, head):
+        if generic and not (_continues_enumeration(text, start, head) or _is_byline(text, head, end)):
             continue
         if text[start - 1 : start] == "“" and text[end : end + 1] == "”":
             continue  # “中关村开放实验室”: a quoted platform or project name, not an organisation
-        # (武汉) after a university belongs to its name: 中国地质大学(武汉)
+        # (北京) after a university belongs to its name: 中国矿业大学(北京)
         if head == "大学" and text[end : end + 1] == "(":
             close = text.find(")", end, end + 8)
             if close > 0 and _bracket_start(text, close) == end:
@@ -229,13 +234,18 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
     yield from _school_of_university(sent, found)
 
 
+def _is_byline(text: str, head: str, end: int) -> bool:
+    """X日报(记者…): a newspaper named in a byline is a name however generic its words."""
+    return head in MEDIA_HEADS and re.match(r"\(?(?:记者|通讯员|讯|电)", text[end : end + 4]) is not None
+
+
 def _continues_enumeration(text: str, start: int, head: str) -> bool:
     """工程学院 in 'X大学机械学院、工程学院' is a name: it continues a list of the same head."""
     return text[start - 1 : start] in {"、", "和", "及"} and text[: start - 1].endswith(head)
 
 
 def _school_of_university(sent: Sentence, found: list[Candidate]) -> Iterator[Candidate]:
-    """中国地质大学(武汉)机械与电子信息学院: a school named right after its university, whose own
+    """中国矿业大学(北京)机电与信息工程学院: a school named right after its university, whose own
     name may contain 与/和 (the general grammar stops there)."""
     universities = [c for c in found if c.head == "大学"]
     for university in universities:

@@ -119,7 +119,7 @@ def located_by_enumeration(ctx: Context) -> Iterator[Relation]:
 
 
 def located_by_name(ctx: Context) -> Iterator[Relation]:
-    """An organisation named after a park is the park's own (济南高新区生命科学城发展中心)."""
+    """An organisation named after a park is the park's own (成都高新区电子信息产业发展中心)."""
     parks = {m.entity for m in ctx.mentions if m.label == "PARK"}
     aliases = {ctx.text[m.start : m.end]: m.entity for m in ctx.mentions if m.label == "PARK"}
     for mention in ctx.mentions:
@@ -222,6 +222,18 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
             yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
 
 
+def part_of_by_pattern(ctx: Context) -> Iterator[Relation]:
+    """P2位于P1 (该产业基地位于…科创城), P1建设P2: the second park lies in the first."""
+    for sentence in ctx.sentences:
+        parks = ctx.within(*sentence, {"PARK"})
+        for first, second in zip(parks, parks[1:]):
+            between = ctx.text[first.end : second.start]
+            if re.fullmatch(SETTLE, between):
+                yield ctx.relation(first.entity, "PART_OF", second.entity, sentence, "pattern:park-park", 0.8)
+            elif re.fullmatch(r"\s*(?:建设|建成|打造|设立|成立)", between):
+                yield ctx.relation(second.entity, "PART_OF", first.entity, sentence, "pattern:park-builds", 0.75)
+
+
 def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     """P1(P2): P1 shares P2's parent; a park built by a company located in zone Z lies in Z."""
     parents = {}
@@ -303,7 +315,7 @@ def located_in_section(ctx: Context, found: list[Relation]) -> Iterator[Relation
 
 
 RULES: list[Rule] = [located_by_pattern, located_by_enumeration, located_by_name, invests_by_signing,
-                     invests_by_building, part_of_by_name]
+                     invests_by_building, part_of_by_name, part_of_by_pattern]
 # Rules that read what the first ones found, in order.
 INFERENCES = [invests_with_settling, part_of_inferred, park_in_place, located_in_section]
 

@@ -51,7 +51,7 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
         else:
             candidates.append(Candidate(start, end, label, "lexicon:org", 0.95))
     sent.places, sent.parks = places, parks
-    candidates.extend(find_names(sent, {end: "PARK" for _, end in parks}))
+    candidates.extend(find_names(sent))
     candidates.extend(Candidate(m.start, m.end, "MONEY", "money", 0.95) for m in find_money(text))
     candidates.extend(Candidate(s, e, "PERSON", "person", 0.8) for s, e in find_persons(text, words))
     quoted = [(m.start(1), m.end(1)) for m in QUOTED_NAME.finditer(text)]

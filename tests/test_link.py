@@ -1,0 +1,64 @@
+def relations(nlp, text):
+    return {(r.head, r.relation, r.tail, r.amount) for r in nlp(text)._.relations}
+
+
+def test_alias_declaration_links_short_name_to_full_name(nlp):
+    doc = nlp("北京国盾量子信息技术有限公司(以下简称国盾量子)位于中关村软件园。国盾量子致力于量子通信。")
+    shorts = [e for e in doc.ents if e.text == "国盾量子"]
+    assert len(shorts) == 2
+    assert {e._.entity for e in shorts} == {"北京国盾量子信息技术有限公司"}
+
+
+def test_alias_extends_a_name_split_in_two(nlp):
+    doc = nlp("记者从贵州省贵阳综合保税区科创产业园(以下简称贵阳综保区科创园)获悉。")
+    parks = [e.text for e in doc.ents if e.label_ == "PARK"]
+    assert parks == ["贵州省贵阳综合保税区科创产业园", "贵阳综保区科创园"]
+
+
+def test_anaphora_resolve_to_the_nearest_compatible_entity(nlp):
+    doc = nlp("武汉光谷科创城建设数智产业基地。该产业基地位于武汉光谷科创城,由武汉大学与华中科技大学共建。")
+    resolved = {doc.text[a.start : a.end]: a.entity for a in doc._.anaphora}
+    assert resolved == {"该产业基地": "数智产业基地"}
+    rels = relations(nlp, doc.text)
+    assert ("武汉大学", "INVESTS_IN", "数智产业基地", None) in rels
+    assert ("数智产业基地", "PART_OF", "武汉光谷科创城", None) in rels
+
+
+def test_located_in_patterns(nlp):
+    rels = relations(nlp, "位于苏州工业园区的苏州星海科技有限公司成立于2010年。")
+    assert ("苏州星海科技有限公司", "LOCATED_IN", "苏州工业园区", None) in rels
+    rels = relations(nlp, "图为成都高新区企业成都云帆科技股份有限公司的车间。")
+    assert ("成都云帆科技股份有限公司", "LOCATED_IN", "成都高新区", None) in rels
+
+
+def test_enumeration_inherits_the_sentence_park(nlp):
+    text = "相当一部分企业都在天府软件园,比如成都甲乙科技有限公司、成都丙丁网络有限公司等。"
+    rels = relations(nlp, text)
+    assert {h for h, r, t, _ in rels if r == "LOCATED_IN" and t == "天府软件园"} == {"成都甲乙科技有限公司", "成都丙丁网络有限公司"}
+
+
+def test_signing_gives_each_investor_the_stated_amount(nlp):
+    text = "以该化工园为依托,4个项目签约。湖南金石化工有限公司与宁乡市人民政府签订合作协议,项目总投资12亿元。"
+    text = "宁乡化工园发布会召开当天," + text.replace("该化工园", "宁乡化工园")
+    rels = relations(nlp, text)
+    assert ("湖南金石化工有限公司", "INVESTS_IN", "宁乡化工园", 1.2e9) in rels
+    assert not any(h == "宁乡市人民政府" for h, *_ in rels)
+
+
+def test_registered_capital_is_not_an_investment(nlp):
+    rels = relations(nlp, "湖南金石化工有限公司与宁乡化工园管委会签订入园协议,注册资本5000万元。")
+    assert all(amount is None for *_, amount in rels)
+
+
+def test_park_in_from_the_place_in_its_name_and_the_lexicon(nlp):
+    rels = relations(nlp, "湖北武汉江岸岱家山科创城举行活动。中关村软件园举行活动。")
+    assert ("湖北武汉江岸岱家山科创城", "PARK_IN", "武汉", None) in rels
+    assert ("中关村软件园", "PARK_IN", "北京", None) in rels
+
+
+def test_seed_relations_cover_the_park_companies(seed_doc):
+    located = {r.head for r in seed_doc._.relations if r.relation == "LOCATED_IN" and r.tail == "中关村软件园"}
+    assert len(located) >= 18
+    assert all(r.evidence_start < r.evidence_end for r in seed_doc._.relations)
+    invest = {r.head: r.amount for r in seed_doc._.relations if r.relation == "INVESTS_IN"}
+    assert invest["湖南省轻工盐业集团有限公司"] == 5e9

@@ -1,0 +1,35 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.normalise import normalise
+
+
+def test_full_width_and_traditional_are_folded_in_place():
+    assert normalise("（北京）有限公司１２３") == "(北京)有限公司123"
+    assert normalise("中關村軟件園") == "中关村软件园"
+
+
+@given(st.text(max_size=200))
+def test_normalise_never_moves_an_offset(text):
+    assert len(normalise(text)) == len(text)
+
+
+def test_doc_keeps_original_text_and_offsets(nlp):
+    text = "中關村軟件園位於北京。ＡＢＣ公司　成立。"
+    doc = nlp(text)
+    assert doc.text == text
+    assert doc._.norm_text == normalise(text)
+    parks = [e for e in doc.ents if e.label_ == "PARK"]
+    assert [(e.text, text[e.start_char : e.end_char]) for e in parks] == [("中關村軟件園", "中關村軟件園")]
+
+
+def test_sentences_split_at_punctuation_and_line_breaks(nlp):
+    doc = nlp("## 标题\n\n第一句。第二句！第三句")
+    sentences = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert sentences == ["## 标题", "第一句。", "第二句！", "第三句"]
+
+
+def test_entity_edges_inside_a_jieba_word_split_the_token(nlp):
+    doc = nlp("比如北京国盾量子信息技术有限公司。")
+    (company,) = [e for e in doc.ents if e.label_ == "COMPANY"]
+    assert company.text == "北京国盾量子信息技术有限公司"
