@@ -1,10 +1,10 @@
 """parkgraph: organisations, parks, places and money from Chinese news, and the company–park graph.
 
-    >>> import pipeline
-    >>> nlp = pipeline.load()
-    >>> doc = nlp("成都云帆科技有限公司位于天府软件园。")
-    >>> [(e.text, e.label_) for e in doc.ents]
-    [('成都云帆科技有限公司', 'COMPANY'), ('天府软件园', 'PARK')]
+>>> import pipeline
+>>> nlp = pipeline.load()
+>>> doc = nlp("成都云帆科技有限公司位于天府软件园。")
+>>> [(e.text, e.label_) for e in doc.ents]
+[('成都云帆科技有限公司', 'COMPANY'), ('天府软件园', 'PARK')]
 """
 
 from __future__ import annotations

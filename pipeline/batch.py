@@ -36,8 +36,13 @@ def _parse(nlp: Language, documents: list[Document]) -> Iterator[tuple[Document,
                 yield document, None, f"pipeline failed: {type(error).__name__}: {error}"
 
 
-def extract(nlp: Language, inputs: Iterable[str | Path], out: str | Path, formats: tuple[str, ...] = (),
-            on_document: Callable[[Document], None] | None = None) -> BatchResult:
+def extract(
+    nlp: Language,
+    inputs: Iterable[str | Path],
+    out: str | Path,
+    formats: tuple[str, ...] = (),
+    on_document: Callable[[Document], None] | None = None,
+) -> BatchResult:
     """Run ``nlp`` over every input document and write the output folder ``out``."""
     nlp.max_length = max(nlp.max_length, 50_000_000)  # a 10 MB single line is still one document
     folder, result = OutputFolder(out), BatchResult()

@@ -18,8 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 EXIT_CODES = "Exit codes: 0 success; 1 some documents failed or a threshold was missed; 2 usage error."
-app = typer.Typer(help=f"Organisations, parks, places and money from Chinese news, and the company–park graph.\n\n{EXIT_CODES}",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help=f"Organisations, parks, places and money from Chinese news, and the company–park graph.\n\n{EXIT_CODES}",
+    no_args_is_help=True,
+    add_completion=False,
+)
 graph_app = typer.Typer(help="Inspect the relation graph of an output folder.", no_args_is_help=True)
 app.add_typer(graph_app, name="graph")
 console = Console(stderr=True)
@@ -31,25 +34,50 @@ def _load(min_confidence: float):
     return pipeline.load(**{"components.relations.min_confidence": min_confidence})
 
 
-def run_extract(inputs: list[Path], out: Path, min_confidence: float = 0.0, formats: tuple[str, ...] = (),
-                quiet: bool = False):
+def run_extract(
+    inputs: list[Path], out: Path, min_confidence: float = 0.0, formats: tuple[str, ...] = (), quiet: bool = False
+):
     from .batch import extract
 
     nlp = _load(min_confidence)
-    progress = Progress(TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[doc]}"),
-                        TimeElapsedColumn(), console=console, disable=quiet, transient=True)
+    progress = Progress(
+        TextColumn("[bold]extract"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[doc]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
     with progress:
         task = progress.add_task("extract", total=None, doc="")
-        result = extract(nlp, inputs, out, formats, on_document=lambda d: progress.update(task, advance=1, doc=d.doc_id))
+        result = extract(
+            nlp, inputs, out, formats, on_document=lambda d: progress.update(task, advance=1, doc=d.doc_id)
+        )
     return result
 
 
 @app.command()
 def extract(
-    inputs: Annotated[list[Path], typer.Argument(help=".txt/.md files, folders (recursive) or .jsonl files (one {'text','doc_id'} a line).")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: documents/entities/relations.jsonl, graph.graphml, graph.json, summary.md.")] = Path("out"),
-    min_confidence: Annotated[float, typer.Option(help="Drop relations less confident than this (0–1); the section fallback scores 0.5.")] = 0.0,
-    fmt: Annotated[list[str], typer.Option("--format", help="Also write the tables as csv or parquet (repeatable).")] = [],  # noqa: B006
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help=".txt/.md files, folders (recursive) or .jsonl files (one {'text','doc_id'} a line)."),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder: documents/entities/relations.jsonl, graph.graphml, graph.json, summary.md.",
+        ),
+    ] = Path("out"),
+    min_confidence: Annotated[
+        float, typer.Option(help="Drop relations less confident than this (0–1); the section fallback scores 0.5.")
+    ] = 0.0,
+    fmt: Annotated[
+        list[str], typer.Option("--format", help="Also write the tables as csv or parquet (repeatable).")
+    ] = [],  # noqa: B006
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
 ) -> None:
     """Extract entities and relations from INPUTS into an output folder.
@@ -75,8 +103,12 @@ def extract(
 @app.command()
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (ANNOTATION.md).")],
-    predictions: Annotated[Path | None, typer.Argument(help="Output folder to score; omitted: run the pipeline on the gold texts.")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write evaluation.md and evaluation.json into this folder.")] = None,
+    predictions: Annotated[
+        Path | None, typer.Argument(help="Output folder to score; omitted: run the pipeline on the gold texts.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write evaluation.md and evaluation.json into this folder.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of Markdown.")] = False,
     min_f1: Annotated[float, typer.Option(help="Exit 1 when entity or relation micro F1 is below this.")] = 0.0,
 ) -> None:
@@ -119,7 +151,9 @@ def _graph(folder: Path):
 
 
 @graph_app.command("summary")
-def graph_summary(folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out")) -> None:
+def graph_summary(
+    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+) -> None:
     """Node and edge counts by label and relation type."""
     g = _graph(folder)
     labels, types = {}, {}
@@ -127,12 +161,24 @@ def graph_summary(folder: Annotated[Path, typer.Argument(help="Output folder of 
         labels[attrs["label"]] = labels.get(attrs["label"], 0) + 1
     for _, _, attrs in g.edges(data=True):
         types[attrs["type"]] = types.get(attrs["type"], 0) + 1
-    print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "nodes_by_label": labels,
-                      "edges_by_type": types}, ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {
+                "nodes": g.number_of_nodes(),
+                "edges": g.number_of_edges(),
+                "nodes_by_label": labels,
+                "edges_by_type": types,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
 
 
 @graph_app.command("parks")
-def graph_parks(folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out")) -> None:
+def graph_parks(
+    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+) -> None:
     """Each park with its number of organisations, total stated investment and place."""
     g = _graph(folder)
     table = Table("park", "organisations", "investment (yuan)", "place")
@@ -142,7 +188,9 @@ def graph_parks(folder: Annotated[Path, typer.Argument(help="Output folder of pa
         incoming = [(u, d) for u, _, d in g.in_edges(node, data=True) if d["type"] in {"LOCATED_IN", "INVESTS_IN"}]
         amount = sum(d.get("amount") or 0 for _, d in incoming if d["type"] == "INVESTS_IN")
         places = [g.nodes[v]["name"] for _, v, d in g.out_edges(node, data=True) if d["type"] == "PARK_IN"]
-        table.add_row(attrs["name"], str(len({u for u, _ in incoming})), f"{amount:,.0f}" if amount else "", "、".join(places))
+        table.add_row(
+            attrs["name"], str(len({u for u, _ in incoming})), f"{amount:,.0f}" if amount else "", "、".join(places)
+        )
     Console().print(table)
 
 
@@ -160,16 +208,36 @@ def graph_show(
     if node is None:
         console.print(f"[red]error:[/red] no entity named {name!r} in {folder}")
         raise typer.Exit(1)
-    rows = [{"direction": "in", "relation": d["type"], "entity": g.nodes[u]["name"], "label": g.nodes[u]["label"],
-             "confidence": d["confidence"], "amount": d.get("amount"), "evidence": d["evidence"]}
-            for u, _, d in g.in_edges(node, data=True)]
-    rows += [{"direction": "out", "relation": d["type"], "entity": g.nodes[v]["name"], "label": g.nodes[v]["label"],
-              "confidence": d["confidence"], "amount": d.get("amount"), "evidence": d["evidence"]}
-             for _, v, d in g.out_edges(node, data=True)]
+    rows = [
+        {
+            "direction": "in",
+            "relation": d["type"],
+            "entity": g.nodes[u]["name"],
+            "label": g.nodes[u]["label"],
+            "confidence": d["confidence"],
+            "amount": d.get("amount"),
+            "evidence": d["evidence"],
+        }
+        for u, _, d in g.in_edges(node, data=True)
+    ]
+    rows += [
+        {
+            "direction": "out",
+            "relation": d["type"],
+            "entity": g.nodes[v]["name"],
+            "label": g.nodes[v]["label"],
+            "confidence": d["confidence"],
+            "amount": d.get("amount"),
+            "evidence": d["evidence"],
+        }
+        for _, v, d in g.out_edges(node, data=True)
+    ]
     if as_json:
         print(json.dumps({"node": g.nodes[node], "neighbours": rows}, ensure_ascii=False, indent=1))
         return
-    table = Table("relation", "entity", "confidence", "evidence", title=f"{g.nodes[node]['name']} ({g.nodes[node]['label']})")
+    table = Table(
+        "relation", "entity", "confidence", "evidence", title=f"{g.nodes[node]['name']} ({g.nodes[node]['label']})"
+    )
     for r in rows:
         arrow = f"← {r['relation']}" if r["direction"] == "in" else f"{r['relation']} →"
         table.add_row(arrow, f"{r['entity']} ({r['label']})", f"{r['confidence']:.2f}", r["evidence"][:80])

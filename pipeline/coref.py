@@ -167,8 +167,13 @@ def resolve_anaphora(doc: Doc) -> list[Anaphor]:
         noun = match["noun"]
         label = next((lab for suffix, lab in NOUN_LABELS.items() if noun.endswith(suffix)), "PARK")
         # a parenthesised name is an apposition of the name before it, not a new antecedent
-        before = [e for e in ents if e.end_char <= match.start() and e.label_ == label
-                  and doc.text[e.start_char - 1 : e.start_char] not in "(（"]
+        before = [
+            e
+            for e in ents
+            if e.end_char <= match.start()
+            and e.label_ == label
+            and doc.text[e.start_char - 1 : e.start_char] not in "(（"
+        ]
         # prefer an entity named with the same noun (该科创城 → …科创城), else the nearest one
         same = [e for e in before if e._.entity.endswith(noun) or e.text.endswith(noun)]
         target = (same or before or [None])[-1]

@@ -22,27 +22,51 @@ TABLES = ("documents", "entities", "relations")
 
 def entity_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
     return [
-        {"doc_id": doc_id, "start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_,
-         "entity": e._.entity or e.text, "value": e._.value, "currency": e._.currency,
-         "source": e._.source, "score": e._.score}
+        {
+            "doc_id": doc_id,
+            "start": e.start_char,
+            "end": e.end_char,
+            "text": e.text,
+            "label": e.label_,
+            "entity": e._.entity or e.text,
+            "value": e._.value,
+            "currency": e._.currency,
+            "source": e._.source,
+            "score": e._.score,
+        }
         for e in doc.ents
     ]
 
 
 def relation_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
     return [
-        {"doc_id": doc_id, "relation": r.relation, "head": r.head, "head_label": r.head_label, "tail": r.tail,
-         "tail_label": r.tail_label, "amount": r.amount, "evidence": doc.text[r.evidence_start : r.evidence_end].strip(),
-         "evidence_start": r.evidence_start, "evidence_end": r.evidence_end, "method": r.method,
-         "confidence": r.confidence}
+        {
+            "doc_id": doc_id,
+            "relation": r.relation,
+            "head": r.head,
+            "head_label": r.head_label,
+            "tail": r.tail,
+            "tail_label": r.tail_label,
+            "amount": r.amount,
+            "evidence": doc.text[r.evidence_start : r.evidence_end].strip(),
+            "evidence_start": r.evidence_start,
+            "evidence_end": r.evidence_end,
+            "method": r.method,
+            "confidence": r.confidence,
+        }
         for r in doc._.relations or []
     ]
 
 
 def document_row(document: Document, error: str | None = None) -> dict[str, Any]:
     error = error or document.error
-    return {"doc_id": document.doc_id, "source": document.source, "chars": len(document.text),
-            "status": "error" if error else "ok", "error": error}
+    return {
+        "doc_id": document.doc_id,
+        "source": document.source,
+        "chars": len(document.text),
+        "status": "error" if error else "ok",
+        "error": error,
+    }
 
 
 class OutputFolder:
@@ -87,7 +111,9 @@ def finish(folder: Path, formats: tuple[str, ...] = ()) -> None:
     entities, relations = read_table(folder, "entities"), read_table(folder, "relations")
     g = graph_module.build_graph(entities, relations)
     graph_module.write_graph(g, folder)
-    (folder / "summary.md").write_text(summary_markdown(read_table(folder, "documents"), entities, relations), encoding="utf-8")
+    (folder / "summary.md").write_text(
+        summary_markdown(read_table(folder, "documents"), entities, relations), encoding="utf-8"
+    )
     for fmt in formats:
         for table in TABLES:
             frame = read_table(folder, table)

@@ -45,14 +45,20 @@ def load_gold(path: str | Path) -> list[GoldDocument]:
         try:
             record = json.loads(line)
             text = record["text"]
-            doc = GoldDocument(str(record.get("doc_id") or f"{path.stem}:{number}"), text,
-                               list(record.get("entities", [])), list(record.get("relations", [])))
+            doc = GoldDocument(
+                str(record.get("doc_id") or f"{path.stem}:{number}"),
+                text,
+                list(record.get("entities", [])),
+                list(record.get("relations", [])),
+            )
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
             raise GoldError(f"{where}: not a gold document ({type(error).__name__}: {error})") from error
         for e in doc.entities:
             if not all(k in e for k in ("start", "end", "label")):
                 raise GoldError(f"{where}: entity {e} lacks start, end or label")
-            if not (isinstance(e["start"], int) and isinstance(e["end"], int) and 0 <= e["start"] < e["end"] <= len(text)):
+            if not (
+                isinstance(e["start"], int) and isinstance(e["end"], int) and 0 <= e["start"] < e["end"] <= len(text)
+            ):
                 raise GoldError(f"{where}: entity {e} has offsets outside the text ({len(text)} chars)")
         for r in doc.relations:
             if not all(k in r for k in ("head", "relation", "tail")):
@@ -88,8 +94,14 @@ class Counts:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
 
 
 @dataclass
@@ -126,7 +138,9 @@ class Report:
 
 
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
-    return (text[max(0, start - width) : start] + "[" + text[start:end] + "]" + text[end : end + width]).replace("\n", " ")
+    return (text[max(0, start - width) : start] + "[" + text[start:end] + "]" + text[end : end + width]).replace(
+        "\n", " "
+    )
 
 
 def _names(pairs) -> dict[str, set[str]]:
@@ -170,13 +184,21 @@ def _score_entities(report: Report, doc: GoldDocument, predicted: list[dict]) ->
             counts.fn += 1
         else:
             counts.fp += 1
-        report.errors.append({"doc_id": doc.doc_id, "kind": f"entity {kind}", "label": label,
-                              "text": doc.text[start:end], "context": _context(doc.text, start, end)})
+        report.errors.append(
+            {
+                "doc_id": doc.doc_id,
+                "kind": f"entity {kind}",
+                "label": label,
+                "text": doc.text[start:end],
+                "context": _context(doc.text, start, end),
+            }
+        )
 
 
 def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list[dict], predicted: list[dict]) -> None:
-    gold_names = _names((e.get("entity") or doc.text[e["start"] : e["end"]], doc.text[e["start"] : e["end"]])
-                        for e in doc.entities)
+    gold_names = _names(
+        (e.get("entity") or doc.text[e["start"] : e["end"]], doc.text[e["start"] : e["end"]]) for e in doc.entities
+    )
     pred_names = _names((e["entity"], e["text"]) for e in predicted_entities)
 
     def same(pred_entity: str, gold_entity: str) -> bool:
@@ -184,21 +206,41 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
 
     unmatched = list(doc.relations)
     for rel in predicted:
-        match = next((g for g in unmatched if g["relation"] == rel["relation"] and same(rel["head"], g["head"])
-                      and same(rel["tail"], g["tail"])), None)
+        match = next(
+            (
+                g
+                for g in unmatched
+                if g["relation"] == rel["relation"] and same(rel["head"], g["head"]) and same(rel["tail"], g["tail"])
+            ),
+            None,
+        )
         counts = report.relations[rel["relation"]]
         if match is not None:
             unmatched.remove(match)
             counts.tp += 1
         else:
             counts.fp += 1
-            report.errors.append({"doc_id": doc.doc_id, "kind": "relation spurious", "label": rel["relation"],
-                                  "text": f"{rel['head']} → {rel['tail']}", "context": rel.get("evidence", ""),
-                                  "method": rel.get("method")})
+            report.errors.append(
+                {
+                    "doc_id": doc.doc_id,
+                    "kind": "relation spurious",
+                    "label": rel["relation"],
+                    "text": f"{rel['head']} → {rel['tail']}",
+                    "context": rel.get("evidence", ""),
+                    "method": rel.get("method"),
+                }
+            )
     for g in unmatched:
         report.relations[g["relation"]].fn += 1
-        report.errors.append({"doc_id": doc.doc_id, "kind": "relation missed", "label": g["relation"],
-                              "text": f"{g['head']} → {g['tail']}", "context": ""})
+        report.errors.append(
+            {
+                "doc_id": doc.doc_id,
+                "kind": "relation missed",
+                "label": g["relation"],
+                "text": f"{g['head']} → {g['tail']}",
+                "context": "",
+            }
+        )
 
 
 def to_markdown(report: Report, title: str = "Evaluation") -> str:
@@ -210,13 +252,22 @@ def to_markdown(report: Report, title: str = "Evaluation") -> str:
     def table(rows: dict[str, dict], first: str) -> list[str]:
         out = [f"| {first} | P | R | F1 | TP | FP | FN |", "|---|---|---|---|---|---|---|"]
         for name, s in rows.items():
-            out.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['tp']} | {s['fp']} | {s['fn']} |")
+            out.append(
+                f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+                f"| {s['tp']} | {s['fp']} | {s['fn']} |"
+            )
         return out
 
     ents = data["entities"]
     lines += ["## Entities (strict spans)", ""]
-    lines += table({**ents["per_label"], "micro (" + ", ".join(CORE_LABELS) + ")": ents["micro"],
-                    "micro (all labels)": ents["micro_all_labels"]}, "label")
+    lines += table(
+        {
+            **ents["per_label"],
+            "micro (" + ", ".join(CORE_LABELS) + ")": ents["micro"],
+            "micro (all labels)": ents["micro_all_labels"],
+        },
+        "label",
+    )
     rels = data["relations"]
     lines += ["", "## Relations (by entity, any alias)", ""]
     lines += table({**rels["per_type"], "micro": rels["micro"]}, "relation")

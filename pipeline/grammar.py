@@ -32,7 +32,8 @@ PARK_HEADS = (
 ORG_HEADS = (
     "管理委员会 管委会 研究院 研究所 研究中心 科学院 工程院 社科院 大学 学院 学校 中学 小学 医院 "
     "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
-    "工信厅 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
+    "工信厅 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 "
+    "企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
 ).split()
 REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司"}
 # One-character government heads (局, 厅 …) read as names only after a place or an
@@ -41,8 +42,24 @@ GOVERNMENT_HEADS = {"局", "厅", "委", "署", "总局", "发改委", "工信�
 ADMIN_LEVELS = {"国家", "中央", "国务院", "省", "市", "县", "区", "自治区", "自治州", "省委", "市委", "县委"}
 # Heads of a unit inside another organisation: their names may contain the parent's name
 # (湘乡经开区城西绿色化工片区, 中国软件行业协会嵌入式系统分会, 长沙市政府新闻办公室).
-SUBUNIT_HEADS = {"片区", "分园", "分会", "分公司", "子公司", "分行", "支行", "办公室", "办公厅",
-                 "学院", "研究所", "研究中心", "中心", "实验室", "管委会", "管理委员会"}
+SUBUNIT_HEADS = {
+    "片区",
+    "分园",
+    "分会",
+    "分公司",
+    "子公司",
+    "分行",
+    "支行",
+    "办公室",
+    "办公厅",
+    "学院",
+    "研究所",
+    "研究中心",
+    "中心",
+    "实验室",
+    "管委会",
+    "管理委员会",
+}
 COMMITTEE_HEADS = {"管委会", "管理委员会"}
 MEDIA_HEADS = {"日报", "晚报", "早报", "时报", "商报", "电视台", "新闻社", "通讯社"}
 
@@ -64,8 +81,30 @@ STOP_WORDS = set(
     "局长 书记 市长 省长 秘书长 负责人 项目 园区 平台 另一 旗下 下属 所属 全国 全球 我国 国内 当地 "
     "本地 知名 龙头 主要 重点 一个 各类 原 前 后 内 外 中 上 下 里 间".split()
 )
-STOP_TAGS = {"p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "e", "o", "m", "q",
-             "f", "t", "x", "w", "zg", "mq"}
+STOP_TAGS = {
+    "p",
+    "c",
+    "u",
+    "uj",
+    "ul",
+    "uz",
+    "ug",
+    "uv",
+    "ud",
+    "r",
+    "d",
+    "y",
+    "e",
+    "o",
+    "m",
+    "q",
+    "f",
+    "t",
+    "x",
+    "w",
+    "zg",
+    "mq",
+}
 # Verbs that are also business words inside company names (滴滴出行, 易捷思达科技发展).
 NAME_VERBS = set(
     "出行 开发 制造 控股 投资 发展 建设 服务 通信 管理 咨询 贸易 运营 经营 生产 加工 设计 研发 检测 "
@@ -170,8 +209,11 @@ def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: se
                 break
             start, i = bracket, sent.word_at(bracket) - 1
             # 方正(北京)有限公司: the word before a bracketed place is the brand, whatever its tag
-            if i >= 0 and sent.text[sent.words[i][0] : sent.words[i][1]] not in STOP_WORDS and \
-                    re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", sent.text[sent.words[i][0] : sent.words[i][1]]):
+            if (
+                i >= 0
+                and sent.text[sent.words[i][0] : sent.words[i][1]] not in STOP_WORDS
+                and re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", sent.text[sent.words[i][0] : sent.words[i][1]])
+            ):
                 start, i = sent.words[i][0], i - 1
             continue
         if not (_is_name_word(word, head) or _inside_unknown_name(sent, i)):
@@ -214,7 +256,9 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         # something specific in the body.
         generic = head not in REGISTERED_FORMS and not _specific(sent, start, head_start)
         if head in GOVERNMENT_HEADS:
-            governed = any(start <= a and b <= head_start for a, b in sent.places) or body.startswith(tuple(ADMIN_LEVELS))
+            governed = any(start <= a and b <= head_start for a, b in sent.places) or body.startswith(
+                tuple(ADMIN_LEVELS)
+            )
             if len(head) == 1 and not governed:
                 continue
             generic = generic and not governed

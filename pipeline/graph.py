@@ -32,17 +32,32 @@ def build_graph(entities: pd.DataFrame, relations: pd.DataFrame) -> nx.MultiDiGr
             mentions[key] += 1
     for key in mentions:
         label, name = key.split(":", 1)
-        g.add_node(key, name=name, label=label, aliases="|".join(sorted(aliases[key] - {name})),
-                   mentions=mentions[key], documents="|".join(sorted(documents[key])))
+        g.add_node(
+            key,
+            name=name,
+            label=label,
+            aliases="|".join(sorted(aliases[key] - {name})),
+            mentions=mentions[key],
+            documents="|".join(sorted(documents[key])),
+        )
     edges: dict[tuple[str, str, str], dict] = {}
     for row in relations.itertuples() if len(relations) else ():
         head, tail = node_id(row.head_label, row.head), node_id(row.tail_label, row.tail)
         for key, name, label in ((head, row.head, row.head_label), (tail, row.tail, row.tail_label)):
             if key not in g:  # a place known only from a lexicon (中关村软件园 → 北京)
                 g.add_node(key, name=name, label=label, aliases="", mentions=0, documents=str(row.doc_id))
-        edge = edges.setdefault((head, tail, row.relation), {
-            "type": row.relation, "count": 0, "confidence": 0.0, "documents": set(), "evidence": row.evidence,
-            "method": row.method, "amount": None})
+        edge = edges.setdefault(
+            (head, tail, row.relation),
+            {
+                "type": row.relation,
+                "count": 0,
+                "confidence": 0.0,
+                "documents": set(),
+                "evidence": row.evidence,
+                "method": row.method,
+                "amount": None,
+            },
+        )
         edge["count"] += 1
         edge["confidence"] = max(edge["confidence"], float(row.confidence))
         edge["documents"].add(str(row.doc_id))

@@ -32,7 +32,11 @@ def decode(data: bytes) -> tuple[str, str | None]:
     guesses (GBK, GB18030, Big5 …). Binary data is refused, never decoded to garbage."""
     if not data.strip():
         return "", "empty file"
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), None
@@ -88,7 +92,9 @@ def iter_documents(inputs: Iterable[str | Path]) -> Iterator[Document]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES
+            )
             yield from iter_documents(files)
         elif path.suffix.lower() in JSONL_SUFFIXES:
             yield from read_jsonl(path)

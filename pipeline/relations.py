@@ -63,17 +63,35 @@ class Context:
     def paragraph_of(self, offset: int) -> tuple[int, int]:
         return next((p for p in self.paragraphs if p[0] <= offset < p[1]), (offset, offset))
 
-    def relation(self, head: str, rel: str, tail: str, sentence: tuple[int, int], method: str,
-                 confidence: float, amount: float | None = None) -> Relation:
-        return Relation(head, rel, tail, self.labels[head], self.labels.get(tail, "LOC"), sentence[0],
-                        sentence[1], method, confidence, amount)
+    def relation(
+        self,
+        head: str,
+        rel: str,
+        tail: str,
+        sentence: tuple[int, int],
+        method: str,
+        confidence: float,
+        amount: float | None = None,
+    ) -> Relation:
+        return Relation(
+            head,
+            rel,
+            tail,
+            self.labels[head],
+            self.labels.get(tail, "LOC"),
+            sentence[0],
+            sentence[1],
+            method,
+            confidence,
+            amount,
+        )
 
 
 Rule = Callable[[Context], Iterator[Relation]]
 
 # ---------------------------------------------------------------- LOCATED_IN
 SETTLE = r"(?:位于|成立于|落户(?:于|在)?|入驻|坐落(?:于|在)|设在|扎根(?:于|在)?|总部位于|注册(?:于|在))"
-PARK_THEN_ACTOR = re.compile(rf"^(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{{0,8}}?企业$|^(?:内|里)?的$")
+PARK_THEN_ACTOR = re.compile(r"^(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{0,8}?企业$|^(?:内|里)?的$")
 ACTOR_THEN_PARK = re.compile(rf"(?:{SETTLE}|均在|都在|也在|落地)$")
 ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户|引进)?企业")
 
@@ -95,11 +113,17 @@ def located_by_pattern(ctx: Context) -> Iterator[Relation]:
                     if re.search(r"[，,;；:：]", between):
                         continue
                     after = text[park.end : park.end + 8]
-                    if ACTOR_THEN_PARK.search(between) or (between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)):
-                        yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85)
+                    if ACTOR_THEN_PARK.search(between) or (
+                        between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
+                    ):
+                        yield ctx.relation(
+                            actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85
+                        )
 
 
-LIST_TRIGGER = re.compile(r"比如|例如|包括|诸如|培育出|孵化出|诞生了|吸引了|集聚了|聚集了|引进了|以(?=[^，,。]{2,120}?为代表)")
+LIST_TRIGGER = re.compile(
+    r"比如|例如|包括|诸如|培育出|孵化出|诞生了|吸引了|集聚了|聚集了|引进了|以(?=[^，,。]{2,120}?为代表)"
+)
 
 
 def located_by_enumeration(ctx: Context) -> Iterator[Relation]:
@@ -206,7 +230,9 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
     湘乡经开区; 贵州省贵阳综合保税区科创产业园 → 贵阳综保区 through the lexicon), and a park
     written right after another (…科创城数智勘探装备产业基地) lies in the first."""
     parks = [m for m in ctx.mentions if m.label == "PARK"]
-    names = {alias: entity for entity, aliases in ctx.aliases.items() for alias in aliases if ctx.labels[entity] == "PARK"}
+    names = {
+        alias: entity for entity, aliases in ctx.aliases.items() for alias in aliases if ctx.labels[entity] == "PARK"
+    }
     lexicon_parks = lexicon.parks()
     by_record = {id(rec): e for e, rec in ctx.records.items() if isinstance(rec, lexicon.Park)}
     for park in parks:
@@ -216,7 +242,9 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
                 yield ctx.relation(park.entity, "PART_OF", entity, ctx.sentence_of(park.start), "name", 0.85)
         for inner, record in lexicon_parks.items():
             if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity):
-                yield ctx.relation(park.entity, "PART_OF", by_record[id(record)], ctx.sentence_of(park.start), "name", 0.85)
+                yield ctx.relation(
+                    park.entity, "PART_OF", by_record[id(record)], ctx.sentence_of(park.start), "name", 0.85
+                )
     for first, second in zip(parks, parks[1:]):
         if first.end == second.start and first.entity != second.entity:
             yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
@@ -245,14 +273,25 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         if ctx.text[first.end : second.start] == "(":
             for parent in parents.get(second.entity, []):
                 if parent != first.entity:
-                    yield ctx.relation(first.entity, "PART_OF", parent, ctx.sentence_of(first.start), "apposition", 0.75)
+                    yield ctx.relation(
+                        first.entity, "PART_OF", parent, ctx.sentence_of(first.start), "apposition", 0.75
+                    )
     located = {(r.head, r.tail) for r in found if r.relation == "LOCATED_IN"}
     for rel in found:
         if rel.relation == "INVESTS_IN" and rel.method == "building":
             for head, zone in located:
                 if head == rel.head and zone != rel.tail:
-                    yield replace(rel, relation="PART_OF", head=rel.tail, head_label="PARK", tail=zone,
-                                  tail_label="PARK", method="built-in-zone", confidence=0.6, amount=None)
+                    yield replace(
+                        rel,
+                        relation="PART_OF",
+                        head=rel.tail,
+                        head_label="PARK",
+                        tail=zone,
+                        tail_label="PARK",
+                        method="built-in-zone",
+                        confidence=0.6,
+                        amount=None,
+                    )
 
 
 def _place_in_name(name: str) -> lexicon.Place | None:
@@ -314,8 +353,15 @@ def located_in_section(ctx: Context, found: list[Relation]) -> Iterator[Relation
             yield ctx.relation(mention.entity, "LOCATED_IN", park, ctx.sentence_of(mention.start), "section", 0.5)
 
 
-RULES: list[Rule] = [located_by_pattern, located_by_enumeration, located_by_name, invests_by_signing,
-                     invests_by_building, part_of_by_name, part_of_by_pattern]
+RULES: list[Rule] = [
+    located_by_pattern,
+    located_by_enumeration,
+    located_by_name,
+    invests_by_signing,
+    invests_by_building,
+    part_of_by_name,
+    part_of_by_pattern,
+]
 # Rules that read what the first ones found, in order.
 INFERENCES = [invests_with_settling, part_of_inferred, park_in_place, located_in_section]
 

@@ -75,8 +75,11 @@ def resolve_overlaps(candidates: list[Candidate], taken: list[tuple[int, int]] =
 def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None:
     """Make ``mentions`` (plus the existing ents when ``keep``) the doc's entities, splitting
     tokens where a mention's edge falls inside one."""
-    existing = [(e.start_char, e.end_char, e.label_, e._.source, e._.score, e._.value, e._.currency)
-                for e in doc.ents] if keep else []
+    existing = (
+        [(e.start_char, e.end_char, e.label_, e._.source, e._.score, e._.value, e._.currency) for e in doc.ents]
+        if keep
+        else []
+    )
     split_tokens_at(doc, [x for c in mentions for x in (c.start, c.end)])
     spans = []
     for start, end, label, source, score, value, currency in existing:

@@ -21,12 +21,24 @@ def test_extract_writes_the_output_folder(tmp_path):
     entity = json.loads((out / "entities.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert set(entity) == {"doc_id", "start", "end", "text", "label", "entity", "value", "currency", "source", "score"}
     relation = json.loads((out / "relations.jsonl").read_text(encoding="utf-8").splitlines()[0])
-    assert set(relation) >= {"head", "head_label", "tail", "tail_label", "amount", "evidence", "evidence_start",
-                             "evidence_end", "method", "confidence"}
+    assert set(relation) >= {
+        "head",
+        "head_label",
+        "tail",
+        "tail_label",
+        "amount",
+        "evidence",
+        "evidence_start",
+        "evidence_end",
+        "method",
+        "confidence",
+    }
     g = nx.read_graphml(out / "graph.graphml")
     assert g.nodes["PARK:中关村软件园"]["label"] == "PARK"
     links = json.loads((out / "graph.json").read_text(encoding="utf-8"))["links"]
-    located = {link["source"] for link in links if link["type"] == "LOCATED_IN" and link["target"] == "PARK:中关村软件园"}
+    located = {
+        link["source"] for link in links if link["type"] == "LOCATED_IN" and link["target"] == "PARK:中关村软件园"
+    }
     assert len(located) >= 18
     assert (out / "summary.md").exists() and (out / "entities.csv").exists()
 

@@ -34,7 +34,10 @@ def test_located_in_patterns(nlp):
 def test_enumeration_inherits_the_sentence_park(nlp):
     text = "相当一部分企业都在天府软件园,比如成都甲乙科技有限公司、成都丙丁网络有限公司等。"
     rels = relations(nlp, text)
-    assert {h for h, r, t, _ in rels if r == "LOCATED_IN" and t == "天府软件园"} == {"成都甲乙科技有限公司", "成都丙丁网络有限公司"}
+    assert {h for h, r, t, _ in rels if r == "LOCATED_IN" and t == "天府软件园"} == {
+        "成都甲乙科技有限公司",
+        "成都丙丁网络有限公司",
+    }
 
 
 def test_signing_gives_each_investor_the_stated_amount(nlp):

@@ -23,7 +23,9 @@ def test_name_grammars(nlp, text, expected):
     assert expected in ents(nlp, text)
 
 
-@pytest.mark.parametrize("text", ["打造绿色化工园区", "国家重点实验室", "前瞻布局量子产业", "该公司计划", "4家独立公司"])
+@pytest.mark.parametrize(
+    "text", ["打造绿色化工园区", "国家重点实验室", "前瞻布局量子产业", "该公司计划", "4家独立公司"]
+)
 def test_generic_phrases_are_not_names(nlp, text):
     assert [e for e in ents(nlp, text) if e[1] in {"COMPANY", "PARK", "ORG"}] == []
 
@@ -46,7 +48,22 @@ def test_seed_company_and_org_names_are_not_in_the_package():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    corpus = "".join(p.read_text(encoding="utf-8") for d in ("pipeline", "models") for p in (root / d).rglob("*")
-                     if p.is_file() and p.suffix in {".py", ".tsv", ".txt", ".cfg"})
-    for name in ("国盾量子", "神州数码", "轻工盐业", "航瑞", "馨升", "银丰生物", "量子信息科学研究院", "瞪羚企业加速器", "联想", "科技日报"):
+    corpus = "".join(
+        p.read_text(encoding="utf-8")
+        for d in ("pipeline", "models")
+        for p in (root / d).rglob("*")
+        if p.is_file() and p.suffix in {".py", ".tsv", ".txt", ".cfg"}
+    )
+    for name in (
+        "国盾量子",
+        "神州数码",
+        "轻工盐业",
+        "航瑞",
+        "馨升",
+        "银丰生物",
+        "量子信息科学研究院",
+        "瞪羚企业加速器",
+        "联想",
+        "科技日报",
+    ):
         assert name not in corpus
