@@ -161,18 +161,16 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
 
 def resolve_anaphora(doc: Doc) -> list[Anaphor]:
     """该园区 / 该科创城 / 该公司 → the nearest entity before it of a compatible kind."""
-    resolved = []
+    resolved, text = [], doc._.norm_text
     ents = list(doc.ents)
-    for match in ANAPHOR_PATTERN.finditer(doc._.norm_text):
+    for match in ANAPHOR_PATTERN.finditer(text):
         noun = match["noun"]
         label = next((lab for suffix, lab in NOUN_LABELS.items() if noun.endswith(suffix)), "PARK")
         # a parenthesised name is an apposition of the name before it, not a new antecedent
         before = [
             e
             for e in ents
-            if e.end_char <= match.start()
-            and e.label_ == label
-            and doc.text[e.start_char - 1 : e.start_char] not in "(（"
+            if e.end_char <= match.start() and e.label_ == label and text[e.start_char - 1 : e.start_char] not in "(（"
         ]
         # prefer an entity named with the same noun (该科创城 → …科创城), else the nearest one
         same = [e for e in before if e._.entity.endswith(noun) or e.text.endswith(noun)]

@@ -39,6 +39,7 @@ def entity_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
 
 
 def relation_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
+    text = doc.text  # built from the tokens on every access: read it once
     return [
         {
             "doc_id": doc_id,
@@ -48,7 +49,7 @@ def relation_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
             "tail": r.tail,
             "tail_label": r.tail_label,
             "amount": r.amount,
-            "evidence": doc.text[r.evidence_start : r.evidence_end].strip(),
+            "evidence": text[r.evidence_start : r.evidence_end].strip(),
             "evidence_start": r.evidence_start,
             "evidence_end": r.evidence_end,
             "method": r.method,

@@ -6,10 +6,13 @@ from the original characters, so ``doc.text`` is the text exactly as read and ev
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
 import jieba
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -72,11 +75,12 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』)）]*$|\n")
 def split_sentences(doc: Doc) -> Doc:
     """A sentence ends after 。！？；… (with closing quotes) and at every line break: headings and
     captions have no final punctuation, and a line break never continues a sentence in news text."""
+    starts = numpy.full((len(doc), 1), -1, dtype="int32")  # SENT_START: 1 starts, -1 continues
     start_next = True
-    for token in doc:
-        token.is_sent_start = start_next
-        start_next = bool(SENTENCE_END.search(token.text))
-    return doc
+    for i, token in enumerate(doc):
+        starts[i, 0] = 1 if start_next else -1
+        start_next = SENTENCE_END.search(token.text) is not None
+    return doc.from_array([SENT_START], starts) if len(doc) else doc
 
 
 def split_tokens_at(doc: Doc, boundaries: Iterable[int]) -> None:
@@ -89,7 +93,7 @@ def split_tokens_at(doc: Doc, boundaries: Iterable[int]) -> None:
     plans = []
     for token in doc:
         start, end = token.idx, token.idx + len(token.text)
-        inner = [c for c in cuts if start < c < end]
+        inner = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
         if inner:
             edges = [start, *inner, end]
             plans.append((token.i, [doc.text[a:b] for a, b in zip(edges, edges[1:])]))
