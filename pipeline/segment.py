@@ -75,12 +75,12 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』)）]*$|\n")
 def split_sentences(doc: Doc) -> Doc:
     """A sentence ends after 。！？；… (with closing quotes) and at every line break: headings and
     captions have no final punctuation, and a line break never continues a sentence in news text."""
-    starts = numpy.full((len(doc), 1), -1, dtype="int32")  # SENT_START: 1 starts, -1 continues
+    starts = numpy.full((len(doc), 1), -1, dtype="int64")  # SENT_START: 1 starts, -1 continues
     start_next = True
     for i, token in enumerate(doc):
         starts[i, 0] = 1 if start_next else -1
         start_next = SENTENCE_END.search(token.text) is not None
-    return doc.from_array([SENT_START], starts) if len(doc) else doc
+    return doc.from_array([SENT_START], starts.astype("uint64")) if len(doc) else doc
 
 
 def split_tokens_at(doc: Doc, boundaries: Iterable[int]) -> None:
