@@ -112,7 +112,7 @@ NAME_VERBS = set(
     "创新 创业 实业 勘探 集成 信息 网络 数码 电子 传感 能源 环保 医疗 计算 识别 存储 制药 规划 监测".split()
 )
 # An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
-SINGLE_STOPS = set("以在于该从对向由被把将与和及")
+SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是")
 SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
 MAX_NAME = {"COMPANY": 28, "PARK": 20, "ORG": 24}
 
@@ -226,7 +226,7 @@ def _inside_unknown_name(sent: Sentence, i: int) -> bool:
     """A single character between single characters is part of a name jieba did not know
     (岱/家/山, 澎/越): its tag as a lone word (家: classifier, 越: adverb) means nothing there."""
     a, b = sent.words[i]
-    if b - a != 1 or i == 0 or not "\u4e00" <= sent.text[a] <= "\u9fff":
+    if b - a != 1 or i == 0 or not "\u4e00" <= sent.text[a] <= "\u9fff" or sent.text[a] in SINGLE_STOPS:
         return False
     pa, pb = sent.words[i - 1]
     left = sent.text[pa:pb]

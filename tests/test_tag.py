@@ -67,3 +67,15 @@ def test_seed_company_and_org_names_are_not_in_the_package():
         "科技日报",
     ):
         assert name not in corpus
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("这是丰台区政府的决定", "丰台区政府"),
+        ("活动在上海国际博览中心举行", "上海国际博览中心"),
+        ("他加入了天津电视台", "天津电视台"),
+    ],
+)
+def test_function_characters_glued_by_jieba_stay_outside_names(nlp, text, name):
+    assert name in [e.text for e in nlp(text).ents]
