@@ -208,29 +208,19 @@ def graph_show(
     if node is None:
         console.print(f"[red]error:[/red] no entity named {name!r} in {folder}")
         raise typer.Exit(1)
+    edges = [("in", u, d) for u, _, d in g.in_edges(node, data=True)]
+    edges += [("out", v, d) for _, v, d in g.out_edges(node, data=True)]
     rows = [
         {
-            "direction": "in",
+            "direction": direction,
             "relation": d["type"],
-            "entity": g.nodes[u]["name"],
-            "label": g.nodes[u]["label"],
+            "entity": g.nodes[other]["name"],
+            "label": g.nodes[other]["label"],
             "confidence": d["confidence"],
             "amount": d.get("amount"),
             "evidence": d["evidence"],
         }
-        for u, _, d in g.in_edges(node, data=True)
-    ]
-    rows += [
-        {
-            "direction": "out",
-            "relation": d["type"],
-            "entity": g.nodes[v]["name"],
-            "label": g.nodes[v]["label"],
-            "confidence": d["confidence"],
-            "amount": d.get("amount"),
-            "evidence": d["evidence"],
-        }
-        for _, v, d in g.out_edges(node, data=True)
+        for direction, other, d in edges
     ]
     if as_json:
         print(json.dumps({"node": g.nodes[node], "neighbours": rows}, ensure_ascii=False, indent=1))
