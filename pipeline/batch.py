@@ -1,62 +1,190 @@
-"""Batch extraction: documents in, output folder out (the ``parkgraph extract`` command's engine)."""
+"""Batch extraction: documents in, output folder out (the engine of ``parkgraph extract``).
+
+Documents are read lazily and cut into batches (at most ``BATCH_DOCS`` documents or
+``BATCH_CHARS`` characters); batches are parsed in this process, in a pool of worker processes
+(``workers``), or on a Dask cluster (``engine="dask"``). At most ``2 × workers`` batches are in
+flight, and results are written in input order, so memory stays bounded and the output is the
+same whatever the engine or the number of workers.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
-from .emit import OutputFolder
+from .emit import DocumentResult, OutputFolder, document_row, entity_rows, relation_rows
 from .io import Document, iter_documents
 
-BATCH_SIZE = 32
+BATCH_DOCS = 32
+BATCH_CHARS = 200_000
+# Longer documents are parsed in pieces cut at sentence ends (a 10 MB single line is one
+# document, but one spaCy Doc of it would hold millions of tokens). Entities and relations are
+# found within a piece; offsets are shifted back into the whole document.
+PIECE_CHARS = 100_000
+
+_PIPELINES: dict[float, Language] = {}
+
+
+def get_pipeline(min_confidence: float = 0.0) -> Language:
+    """The default pipeline, loaded once per process (workers call this too)."""
+    if min_confidence not in _PIPELINES:
+        import pipeline
+
+        _PIPELINES[min_confidence] = pipeline.load(**{"components.relations.min_confidence": min_confidence})
+    return _PIPELINES[min_confidence]
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
+    """(offset, piece) cuts of ``text`` no longer than ``limit``, at a sentence end when one is near."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            cut = max((m.end() for m in re.finditer(r"[。！？!?\n]", text[start + limit // 2 : end])), default=None)
+            end = start + limit // 2 + cut if cut else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def parse_document(nlp: Language, document: Document) -> DocumentResult:
+    if document.error:
+        return DocumentResult(document_row(document))
+    try:
+        entities, relations = [], []
+        for offset, piece in pieces(document.text):
+            doc = nlp(piece)
+            entities += entity_rows(doc, document.doc_id, offset)
+            relations += relation_rows(doc, document.doc_id, offset)
+        return DocumentResult(document_row(document), entities, relations)
+    except Exception as error:  # noqa: BLE001  (one document's failure never stops the batch)
+        return DocumentResult(document_row(document, f"pipeline failed: {type(error).__name__}: {error}"))
+
+
+def parse_batch(documents: list[Document], min_confidence: float = 0.0) -> list[DocumentResult]:
+    """Parse a batch in this process: what every engine runs, in a worker or here."""
+    nlp = get_pipeline(min_confidence)
+    return [parse_document(nlp, d) for d in documents]
+
+
+def batches(documents: Iterable[Document], skip: Callable[[Document], bool]) -> Iterator[list[Document]]:
+    batch, chars = [], 0
+    for document in documents:
+        if skip(document):
+            continue
+        batch.append(document)
+        chars += len(document.text)
+        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 @dataclass
 class BatchResult:
     documents: int = 0
+    skipped: int = 0
     failed: int = 0
     chars: int = 0
 
 
-def _parse(nlp: Language, documents: list[Document]) -> Iterator[tuple[Document, Doc | None, str | None]]:
-    """Parse a batch with ``nlp.pipe``; if any document breaks it, parse them one by one so the
-    failure stays with its document."""
-    try:
-        yield from ((d, doc, None) for d, doc in zip(documents, nlp.pipe(d.text for d in documents)))
-    except Exception:  # noqa: BLE001  (the per-document pass below reports the real error)
-        for document in documents:
-            try:
-                yield document, nlp(document.text), None
-            except Exception as error:  # noqa: BLE001
-                yield document, None, f"pipeline failed: {type(error).__name__}: {error}"
+class _InProcess:
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self) -> None:
+        pass
+
+
+class _Dask:
+    """Batches as tasks on a Dask cluster: ``scheduler`` address, or a LocalCluster."""
+
+    def __init__(self, scheduler: str | None, workers: int) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as error:
+            raise RuntimeError("the dask engine needs dask.distributed: pip install 'parkgraph[dask]'") from error
+        self.cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+        self.client = Client(scheduler or self.cluster)
+
+    def submit(self, fn: Callable, *args: Any):
+        return self.client.submit(fn, *args, pure=False)
+
+    def shutdown(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _executor(engine: str, workers: int, scheduler: str | None):
+    if engine == "dask":
+        return _Dask(scheduler, workers)
+    if workers > 1:
+        return ProcessPoolExecutor(max_workers=workers)
+    return _InProcess()
 
 
 def extract(
-    nlp: Language,
     inputs: Iterable[str | Path],
     out: str | Path,
+    *,
+    min_confidence: float = 0.0,
     formats: tuple[str, ...] = (),
-    on_document: Callable[[Document], None] | None = None,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    on_document: Callable[[dict[str, Any]], None] | None = None,
 ) -> BatchResult:
-    """Run ``nlp`` over every input document and write the output folder ``out``."""
-    nlp.max_length = max(nlp.max_length, 50_000_000)  # a 10 MB single line is still one document
-    folder, result = OutputFolder(out), BatchResult()
-    stream = iter(iter_documents(inputs))
+    """Extract every input document into the output folder ``out``; see ``parkgraph extract``."""
+    workers = workers or os.cpu_count() or 1
+    folder, result = OutputFolder(out, resume=resume), BatchResult()
+
+    def skip(document: Document) -> bool:
+        if folder.is_done(document):
+            result.skipped += 1
+            return True
+        return False
+
+    stream = batches(iter_documents(inputs), skip)
+    first = next(stream, None)
+    second = next(stream, None)
+    # one batch is not worth starting processes for
+    executor = _executor(engine, workers if second is not None else 1, scheduler)
+    pending: deque = deque()
     try:
-        while batch := list(islice(stream, BATCH_SIZE)):
-            parsed = {id(d): (doc, error) for d, doc, error in _parse(nlp, [d for d in batch if d.error is None])}
-            for document in batch:  # rows in input order
-                folder.add(document, *parsed.get(id(document), (None, None)))
-                result.documents += 1
-                result.chars += len(document.text)
-                if on_document:
-                    on_document(document)
+        for batch in (b for b in (first, second) if b is not None):
+            pending.append(executor.submit(parse_batch, batch, min_confidence))
+        for batch in stream:
+            while len(pending) >= 2 * workers:
+                _write(folder, pending.popleft().result(), result, on_document)
+            pending.append(executor.submit(parse_batch, batch, min_confidence))
+        while pending:
+            _write(folder, pending.popleft().result(), result, on_document)
     finally:
+        executor.shutdown()
         folder.close(formats)
     result.failed = folder.failed
     return result
+
+
+def _write(folder: OutputFolder, results: list[DocumentResult], result: BatchResult, on_document) -> None:
+    for item in results:
+        folder.add(item)
+        result.documents += 1
+        result.chars += item.document["chars"]
+        if on_document:
+            on_document(item.document)

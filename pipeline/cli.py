@@ -28,18 +28,9 @@ app.add_typer(graph_app, name="graph")
 console = Console(stderr=True)
 
 
-def _load(min_confidence: float):
-    import pipeline
-
-    return pipeline.load(**{"components.relations.min_confidence": min_confidence})
-
-
-def run_extract(
-    inputs: list[Path], out: Path, min_confidence: float = 0.0, formats: tuple[str, ...] = (), quiet: bool = False
-):
+def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
     from .batch import extract
 
-    nlp = _load(min_confidence)
     progress = Progress(
         TextColumn("[bold]extract"),
         BarColumn(),
@@ -52,10 +43,9 @@ def run_extract(
     )
     with progress:
         task = progress.add_task("extract", total=None, doc="")
-        result = extract(
-            nlp, inputs, out, formats, on_document=lambda d: progress.update(task, advance=1, doc=d.doc_id)
+        return extract(
+            inputs, out, on_document=lambda row: progress.update(task, advance=1, doc=row["doc_id"]), **options
         )
-    return result
 
 
 @app.command()
@@ -78,12 +68,37 @@ def extract(
     fmt: Annotated[
         list[str], typer.Option("--format", help="Also write the tables as csv or parquet (repeatable).")
     ] = [],  # noqa: B006
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Worker processes (default: all cores); same output as 1.")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option(help="local (processes on this machine) or dask (a Dask cluster, see --scheduler).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); default: a LocalCluster.")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option(help="Skip documents already done in --out (same doc_id and content); redo the rest.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run's counts as JSON on stdout.")] = False,
 ) -> None:
     """Extract entities and relations from INPUTS into an output folder.
 
-    Example: parkgraph extract seeds/ --out out/
+    The tables are always JSON Lines (documents, entities, relations); --format adds CSV or
+    Parquet copies with the same columns. A document that cannot be read or parsed gets a row
+    with status "error" and the reason in documents.jsonl; the batch goes on.
+
+    Examples:
+
+      parkgraph extract seeds/*.txt --out out/
+
+      parkgraph extract archive/ --out out/ --workers 2 --resume --format parquet
+
+      parkgraph extract archive/ --out out/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    if engine not in {"local", "dask"}:
+        raise typer.BadParameter(f"unknown engine {engine!r}: choose local or dask", param_hint="--engine")
     bad = [f for f in fmt if f not in {"csv", "parquet"}]
     if bad:
         raise typer.BadParameter(f"unknown format(s) {bad}: choose csv or parquet", param_hint="--format")
@@ -91,10 +106,23 @@ def extract(
     if missing:
         console.print(f"[red]error:[/red] no such input: {', '.join(missing)}")
         raise typer.Exit(2)
-    result = run_extract(inputs, out, min_confidence, tuple(fmt), quiet)
-    if not quiet:
+    result = run_extract(
+        inputs,
+        out,
+        quiet,
+        min_confidence=min_confidence,
+        formats=tuple(fmt),
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        resume=resume,
+    )
+    if as_json:
+        print(json.dumps({**result.__dict__, "out": str(out)}))
+    elif not quiet:
         print((out / "summary.md").read_text(encoding="utf-8"))
-    console.print(f"{result.documents} documents, {result.chars} characters → {out}/")
+    skipped = f", {result.skipped} already done" if result.skipped else ""
+    console.print(f"{result.documents} documents, {result.chars} characters{skipped} → {out}/")
     if result.failed:
         console.print(f"[red]{result.failed} document(s) failed[/red]: see {out}/documents.jsonl")
         raise typer.Exit(1)
@@ -126,7 +154,7 @@ def evaluate(
         raise typer.Exit(2) from error
     if predictions is None:
         predictions = Path(tempfile.mkdtemp(prefix="parkgraph-eval-"))
-        run_extract([gold], predictions, quiet=True)
+        run_extract([gold], predictions, quiet=True, workers=1)
     elif not (predictions / "entities.jsonl").exists():
         console.print(f"[red]error:[/red] {predictions} is not an output folder (no entities.jsonl)")
         raise typer.Exit(2)

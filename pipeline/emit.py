@@ -6,8 +6,12 @@ document finished before it; graph files and the summary are written at the end 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +24,13 @@ from .io import Document
 TABLES = ("documents", "entities", "relations")
 
 
-def entity_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
+def entity_rows(doc: Doc, doc_id: str, offset: int = 0) -> list[dict[str, Any]]:
+    """Mention rows; ``offset`` shifts spans of a document parsed in pieces."""
     return [
         {
             "doc_id": doc_id,
-            "start": e.start_char,
-            "end": e.end_char,
+            "start": e.start_char + offset,
+            "end": e.end_char + offset,
             "text": e.text,
             "label": e.label_,
             "entity": e._.entity or e.text,
@@ -38,7 +43,7 @@ def entity_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
     ]
 
 
-def relation_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
+def relation_rows(doc: Doc, doc_id: str, offset: int = 0) -> list[dict[str, Any]]:
     text = doc.text  # built from the tokens on every access: read it once
     return [
         {
@@ -50,13 +55,17 @@ def relation_rows(doc: Doc, doc_id: str) -> list[dict[str, Any]]:
             "tail_label": r.tail_label,
             "amount": r.amount,
             "evidence": text[r.evidence_start : r.evidence_end].strip(),
-            "evidence_start": r.evidence_start,
-            "evidence_end": r.evidence_end,
+            "evidence_start": r.evidence_start + offset,
+            "evidence_end": r.evidence_end + offset,
             "method": r.method,
             "confidence": r.confidence,
         }
         for r in doc._.relations or []
     ]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def document_row(document: Document, error: str | None = None) -> dict[str, Any]:
@@ -67,37 +76,89 @@ def document_row(document: Document, error: str | None = None) -> dict[str, Any]
         "chars": len(document.text),
         "status": "error" if error else "ok",
         "error": error,
+        "format": document.format,
+        "sha1": None if error else content_hash(document.text),
     }
 
 
-class OutputFolder:
-    """Appends rows to ``documents.jsonl``, ``entities.jsonl`` and ``relations.jsonl``."""
+@dataclass
+class DocumentResult:
+    """Everything one document adds to the output folder (made in a worker, written by the writer)."""
 
-    def __init__(self, path: str | Path) -> None:
+    document: dict[str, Any]
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+
+class OutputFolder:
+    """Appends rows to ``documents.jsonl``, ``entities.jsonl`` and ``relations.jsonl``.
+
+    A document's entity and relation rows are written first and its ``documents.jsonl`` row last,
+    each file flushed whole lines at a time: the document row marks the document done. With
+    ``resume``, rows of documents that were not marked done (a run killed mid-way) are dropped
+    and the done ones are skipped by the caller (``done``: doc_id → content hash).
+    """
+
+    def __init__(self, path: str | Path, resume: bool = False) -> None:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
-        self.files = {name: (self.path / f"{name}.jsonl").open("w", encoding="utf-8") for name in TABLES}
-        self.counts: Counter[str] = Counter()
+        self.done: dict[str, str] = self._repair() if resume else {}
+        mode = "a" if resume else "w"
+        self.files = {name: (self.path / f"{name}.jsonl").open(mode, encoding="utf-8") for name in TABLES}
         self.failed = 0
 
+    def _repair(self) -> dict[str, str]:
+        done = {}
+        for row in _complete_rows(self.path / "documents.jsonl"):
+            if row.get("status") == "ok" and row.get("sha1"):
+                done[str(row["doc_id"])] = row["sha1"]
+        for table in TABLES:
+            path = self.path / f"{table}.jsonl"
+            kept = [
+                r
+                for r in _complete_rows(path)
+                if str(r.get("doc_id")) in done and (table != "documents" or r.get("status") == "ok")
+            ]
+            _write_atomically(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept))
+        return done
+
+    def is_done(self, document: Document) -> bool:
+        return document.error is None and self.done.get(document.doc_id) == content_hash(document.text)
+
     def write(self, table: str, rows: list[dict[str, Any]]) -> None:
-        # one write per document: a crash leaves whole lines only
         self.files[table].write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         self.files[table].flush()
-        self.counts[table] += len(rows)
 
-    def add(self, document: Document, doc: Doc | None, error: str | None = None) -> None:
-        if doc is not None:
-            self.write("entities", entity_rows(doc, document.doc_id))
-            self.write("relations", relation_rows(doc, document.doc_id))
-        row = document_row(document, error)
-        self.failed += row["status"] == "error"
-        self.write("documents", [row])
+    def add(self, result: DocumentResult) -> None:
+        self.write("entities", result.entities)
+        self.write("relations", result.relations)
+        self.write("documents", [result.document])
+        self.failed += result.document["status"] == "error"
 
     def close(self, formats: tuple[str, ...] = ()) -> None:
         for handle in self.files.values():
             handle.close()
         finish(self.path, formats)
+
+
+def _complete_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows of a JSONL table that were written whole (a killed run may leave half a line)."""
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines(keepends=True):
+        if line.endswith("\n"):
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return rows
+
+
+def _write_atomically(path: Path, content: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def read_table(folder: str | Path, table: str) -> pd.DataFrame:
@@ -107,39 +168,101 @@ def read_table(folder: str | Path, table: str) -> pd.DataFrame:
     return pd.read_json(path, lines=True, dtype=False)
 
 
+def iter_rows(folder: Path, table: str) -> Iterator[dict[str, Any]]:
+    """A table's rows one at a time (the tables can be larger than memory)."""
+    path = folder / f"{table}.jsonl"
+    if path.exists():
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
+
+
 def finish(folder: Path, formats: tuple[str, ...] = ()) -> None:
-    """Graph files, summary and table copies from the JSONL tables."""
-    entities, relations = read_table(folder, "entities"), read_table(folder, "relations")
-    g = graph_module.build_graph(entities, relations)
-    graph_module.write_graph(g, folder)
-    (folder / "summary.md").write_text(
-        summary_markdown(read_table(folder, "documents"), entities, relations), encoding="utf-8"
-    )
+    """Graph files, summary and table copies, streamed from the JSONL tables."""
+    builder, summary = graph_module.GraphBuilder(), Summary()
+    for row in iter_rows(folder, "documents"):
+        summary.documents[row["status"]] += 1
+    for row in iter_rows(folder, "entities"):
+        builder.add_entities([row])
+        summary.add_entity(row)
+    for row in iter_rows(folder, "relations"):
+        builder.add_relations([row])
+        summary.add_relation(row)
+    graph_module.write_graph(builder.build(), folder)
+    _write_atomically(folder / "summary.md", summary.markdown())
     for fmt in formats:
         for table in TABLES:
-            frame = read_table(folder, table)
-            if fmt == "csv":
-                frame.to_csv(folder / f"{table}.csv", index=False)
-            elif fmt == "parquet":
-                frame.to_parquet(folder / f"{table}.parquet", index=False)
+            _copy_table(folder, table, fmt)
 
 
-def summary_markdown(documents: pd.DataFrame, entities: pd.DataFrame, relations: pd.DataFrame) -> str:
-    ok = int((documents["status"] == "ok").sum()) if len(documents) else 0
-    lines = ["# Extraction summary", "", f"Documents: {len(documents)} ({ok} ok, {len(documents) - ok} failed)", ""]
-    lines += ["## Entities", "", "| label | mentions | entities |", "|---|---|---|"]
-    if len(entities):
-        for label, group in entities.groupby("label"):
-            lines.append(f"| {label} | {len(group)} | {group['entity'].nunique()} |")
-    lines += ["", "## Relations", "", "| relation | count |", "|---|---|"]
-    if len(relations):
-        for rel, group in relations.groupby("relation"):
-            lines.append(f"| {rel} | {len(group)} |")
-    lines += ["", "## Parks and their organisations", ""]
-    if len(relations):
-        members = defaultdict(set)
-        for row in relations[relations["relation"].isin(["LOCATED_IN", "INVESTS_IN"])].itertuples():
-            members[row.tail].add(row.head)
-        for park in sorted(members, key=lambda p: (-len(members[p]), p)):
-            lines.append(f"- **{park}** ({len(members[park])}): " + "、".join(sorted(members[park])))
-    return "\n".join(lines) + "\n"
+def _copy_table(folder: Path, table: str, fmt: str, chunk: int = 50_000) -> None:
+    """CSV or Parquet copy of a JSONL table, converted a chunk at a time."""
+    source, target = folder / f"{table}.jsonl", folder / f"{table}.{fmt}"
+    columns = TABLE_COLUMNS[table]
+    chunks = pd.read_json(source, lines=True, dtype=False, chunksize=chunk) if source.stat().st_size else []
+    frames = (c.reindex(columns=columns) for c in chunks)
+    first = next(frames, pd.DataFrame(columns=columns))
+    if fmt == "csv":
+        first.to_csv(target, index=False)
+        for frame in frames:
+            frame.to_csv(target, index=False, header=False, mode="a")
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.Table.from_pandas(first, preserve_index=False).schema
+    with pq.ParquetWriter(target, schema) as writer:
+        for frame in (first, *frames):
+            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+
+
+TABLE_COLUMNS = {
+    "documents": ["doc_id", "source", "chars", "status", "error", "format", "sha1"],
+    "entities": ["doc_id", "start", "end", "text", "label", "entity", "value", "currency", "source", "score"],
+    "relations": [
+        "doc_id",
+        "relation",
+        "head",
+        "head_label",
+        "tail",
+        "tail_label",
+        "amount",
+        "evidence",
+        "evidence_start",
+        "evidence_end",
+        "method",
+        "confidence",
+    ],
+}
+
+
+@dataclass
+class Summary:
+    """Counts for summary.md, gathered row by row."""
+
+    documents: Counter = field(default_factory=Counter)
+    mentions: Counter = field(default_factory=Counter)
+    entities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    relations: Counter = field(default_factory=Counter)
+    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add_entity(self, row: dict[str, Any]) -> None:
+        self.mentions[row["label"]] += 1
+        self.entities[row["label"]].add(row["entity"])
+
+    def add_relation(self, row: dict[str, Any]) -> None:
+        self.relations[row["relation"]] += 1
+        if row["relation"] in {"LOCATED_IN", "INVESTS_IN"}:
+            self.members[row["tail"]].add(row["head"])
+
+    def markdown(self) -> str:
+        total, ok = sum(self.documents.values()), self.documents["ok"]
+        lines = ["# Extraction summary", "", f"Documents: {total} ({ok} ok, {total - ok} failed)", ""]
+        lines += ["## Entities", "", "| label | mentions | entities |", "|---|---|---|"]
+        lines += [f"| {label} | {n} | {len(self.entities[label])} |" for label, n in sorted(self.mentions.items())]
+        lines += ["", "## Relations", "", "| relation | count |", "|---|---|"]
+        lines += [f"| {rel} | {n} |" for rel, n in sorted(self.relations.items())]
+        lines += ["", "## Parks and their organisations", ""]
+        for park in sorted(self.members, key=lambda p: (-len(self.members[p]), p)):
+            lines.append(f"- **{park}** ({len(self.members[park])}): " + "、".join(sorted(self.members[park])))
+        return "\n".join(lines) + "\n"

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl"}
 
 
@@ -25,6 +28,7 @@ class Document:
     source: str
     text: str
     error: str | None = None
+    format: str = "text"  # "html": text extracted from markup; offsets index the extracted text
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -53,12 +57,53 @@ def decode(data: bytes) -> tuple[str, str | None]:
     return str(best), None
 
 
+class _TextExtractor(HTMLParser):
+    """Visible text of an HTML page: scripts and styles dropped, block elements as line breaks."""
+
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in {"script", "style", "noscript", "template"}:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style", "noscript", "template"}:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return re.sub(r"\n\s*\n+", "\n\n", "".join(parser.parts)).strip()
+
+
+def looks_like_html(text: str) -> bool:
+    return re.match(r"\s*(<!doctype html|<html|<head|<body)", text[:512], re.I) is not None
+
+
 def read_text_file(path: Path) -> Document:
     try:
         data = path.read_bytes()
     except OSError as error:
         return Document(path.stem, str(path), "", f"cannot read: {error.strerror}")
     text, error = decode(data)
+    if not error and (path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)):
+        text = html_to_text(text)
+        return Document(path.stem, str(path), text, None if text.strip() else "HTML page without text", "html")
     return Document(path.stem, str(path), text, error)
 
 
@@ -93,7 +138,9 @@ def iter_documents(inputs: Iterable[str | Path]) -> Iterator[Document]:
         path = Path(item)
         if path.is_dir():
             files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES
+                p
+                for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
             )
             yield from iter_documents(files)
         elif path.suffix.lower() in JSONL_SUFFIXES:
