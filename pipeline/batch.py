@@ -9,6 +9,7 @@ same whatever the engine or the number of workers.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from collections import deque
@@ -20,10 +21,10 @@ from typing import Any
 
 from spacy.language import Language
 
-from .emit import DocumentResult, OutputFolder, document_row, entity_rows, relation_rows
+from .emit import DocumentResult, OutputFolder, document_row, entity_rows, jsonl, relation_rows
 from .io import Document, iter_documents
 
-BATCH_DOCS = 32
+BATCH_DOCS = 256
 BATCH_CHARS = 200_000
 # Longer documents are parsed in pieces cut at sentence ends (a 10 MB single line is one
 # document, but one spaCy Doc of it would hold millions of tokens). Entities and relations are
@@ -66,7 +67,7 @@ def parse_document(nlp: Language, document: Document) -> DocumentResult:
             doc = nlp(piece)
             entities += entity_rows(doc, document.doc_id, offset)
             relations += relation_rows(doc, document.doc_id, offset)
-        return DocumentResult(document_row(document), entities, relations)
+        return DocumentResult(document_row(document), jsonl(entities), jsonl(relations))
     except Exception as error:  # noqa: BLE001  (one document's failure never stops the batch)
         return DocumentResult(document_row(document, f"pipeline failed: {type(error).__name__}: {error}"))
 
@@ -129,10 +130,15 @@ class _Dask:
             self.cluster.close()
 
 
-def _executor(engine: str, workers: int, scheduler: str | None):
+def _executor(engine: str, workers: int, scheduler: str | None, min_confidence: float):
     if engine == "dask":
         return _Dask(scheduler, workers)
     if workers > 1:
+        if "fork" in multiprocessing.get_all_start_methods():
+            # load the pipeline (imports, jieba's dictionary, lexicons: ~4 s) once, here, and let the
+            # forked workers share it instead of each loading its own
+            get_pipeline(min_confidence)("预热。")
+            return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         return ProcessPoolExecutor(max_workers=workers)
     return _InProcess()
 
@@ -163,7 +169,7 @@ def extract(
     first = next(stream, None)
     second = next(stream, None)
     # one batch is not worth starting processes for
-    executor = _executor(engine, workers if second is not None else 1, scheduler)
+    executor = _executor(engine, workers if second is not None else 1, scheduler, min_confidence)
     pending: deque = deque()
     try:
         for batch in (b for b in (first, second) if b is not None):
@@ -182,8 +188,8 @@ def extract(
 
 
 def _write(folder: OutputFolder, results: list[DocumentResult], result: BatchResult, on_document) -> None:
+    folder.add(results)
     for item in results:
-        folder.add(item)
         result.documents += 1
         result.chars += item.document["chars"]
         if on_document:

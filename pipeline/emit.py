@@ -81,20 +81,25 @@ def document_row(document: Document, error: str | None = None) -> dict[str, Any]
     }
 
 
+def jsonl(rows: list[dict[str, Any]]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
 @dataclass
 class DocumentResult:
-    """Everything one document adds to the output folder (made in a worker, written by the writer)."""
+    """Everything one document adds to the output folder. Made in a worker, with the table rows
+    already serialised, so the writer process only appends text."""
 
     document: dict[str, Any]
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    relations: list[dict[str, Any]] = field(default_factory=list)
+    entities: str = ""  # JSONL lines
+    relations: str = ""
 
 
 class OutputFolder:
     """Appends rows to ``documents.jsonl``, ``entities.jsonl`` and ``relations.jsonl``.
 
-    A document's entity and relation rows are written first and its ``documents.jsonl`` row last,
-    each file flushed whole lines at a time: the document row marks the document done. With
+    A batch's entity and relation rows are written first and its ``documents.jsonl`` rows last,
+    each file flushed after the batch: a document row marks its document done. With
     ``resume``, rows of documents that were not marked done (a run killed mid-way) are dropped
     and the done ones are skipped by the caller (``done``: doc_id → content hash).
     """
@@ -119,21 +124,23 @@ class OutputFolder:
                 for r in _complete_rows(path)
                 if str(r.get("doc_id")) in done and (table != "documents" or r.get("status") == "ok")
             ]
-            _write_atomically(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept))
+            _write_atomically(path, jsonl(kept))
         return done
 
     def is_done(self, document: Document) -> bool:
         return document.error is None and self.done.get(document.doc_id) == content_hash(document.text)
 
-    def write(self, table: str, rows: list[dict[str, Any]]) -> None:
-        self.files[table].write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-        self.files[table].flush()
+    def write(self, table: str, lines: str) -> None:
+        if lines:
+            self.files[table].write(lines)
+            self.files[table].flush()
 
-    def add(self, result: DocumentResult) -> None:
-        self.write("entities", result.entities)
-        self.write("relations", result.relations)
-        self.write("documents", [result.document])
-        self.failed += result.document["status"] == "error"
+    def add(self, results: list[DocumentResult]) -> None:
+        """Write a batch: its entity and relation rows first, then its document rows."""
+        self.write("entities", "".join(r.entities for r in results))
+        self.write("relations", "".join(r.relations for r in results))
+        self.write("documents", jsonl([r.document for r in results]))
+        self.failed += sum(r.document["status"] == "error" for r in results)
 
     def close(self, formats: tuple[str, ...] = ()) -> None:
         for handle in self.files.values():

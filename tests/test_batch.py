@@ -34,6 +34,12 @@ def corpus(tmp_path: Path, copies: int = 4) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch):
+    """Several batches even from a small corpus, so the pools and the resume path are exercised."""
+    monkeypatch.setattr("pipeline.batch.BATCH_DOCS", 16)
+
+
 def test_two_workers_write_the_same_output_as_one(tmp_path):
     source = corpus(tmp_path)
     one, two = tmp_path / "one", tmp_path / "two"

