@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import lexicon
 from .emit import read_table
 
 CORE_LABELS = ("COMPANY", "PARK", "ORG", "LOC", "MONEY")
@@ -143,6 +144,20 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
     )
 
 
+def with_place_prefixes_stripped(names: set[str]) -> set[str]:
+    """江苏苏州新区 also as 苏州新区 and 新区…: a place written before a name may or may not belong
+    to the annotated name (ANNOTATION.md), so relation ends compare without it too."""
+    places, out = lexicon.places(), set(names)
+    for name in names:
+        i = 0
+        while match := next(
+            (name[i:j] for j in range(min(len(name) - 2, i + 8), i + 1, -1) if name[i:j] in places), None
+        ):
+            i += len(match)
+            out.add(name[i:])
+    return out
+
+
 def _names(pairs) -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     for entity, name in pairs:
@@ -202,7 +217,8 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
     pred_names = _names((e["entity"], e["text"]) for e in predicted_entities)
 
     def same(pred_entity: str, gold_entity: str) -> bool:
-        return bool(pred_names.get(pred_entity, {pred_entity}) & gold_names.get(gold_entity, {gold_entity}))
+        predicted = with_place_prefixes_stripped(pred_names.get(pred_entity, {pred_entity}))
+        return bool(predicted & with_place_prefixes_stripped(gold_names.get(gold_entity, {gold_entity})))
 
     unmatched = list(doc.relations)
     for rel in predicted:

@@ -137,7 +137,9 @@ def automaton() -> ahocorasick.Automaton:
     for name, place in places().items():
         auto.add_word(name, (name, "LOC", place))
     for name, park in parks().items():
-        auto.add_word(name, (name, "PARK", park))  # a park named after a place is a park
+        # national new areas (浦东新区, 滨海新区) are administrative districts: places, not parks
+        if park.kind != "new_area":
+            auto.add_word(name, (name, "PARK", park))  # a park named after a place is a park
     for name in organisations():
         auto.add_word(name, (name, "ORG", None))
     auto.make_automaton()

@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
+from .grammar import HEAD_PATTERN, SPECIFIC_TAGS, WORD_TAGS
 
 ACTORS = {"COMPANY", "ORG"}
 
@@ -294,20 +296,37 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
                     )
 
 
-def _place_in_name(name: str) -> lexicon.Place | None:
-    """The most specific place a park's name starts with (湖北武汉江岸… → 武汉)."""
+def _place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
+    """The most specific gazetteer place a park's name starts with, as written (湖北武汉江岸… → 武汉)."""
     places, found, i = lexicon.places(), None, 0
     while i < len(name):
         match = next((name[i:j] for j in range(min(len(name), i + 8), i + 1, -1) if name[i:j] in places), None)
         if not match:
             break
-        found, i = places[match], i + len(match)
+        found, i = (match, places[match]), i + len(match)
     return found
 
 
+def _locality_in_name(name: str) -> str | None:
+    """A town below the gazetteer's counties that opens a park's name: a word jieba tags as a
+    place, followed only by a generic descriptor (燕郊经济技术开发区 → 燕郊)."""
+    head = HEAD_PATTERN.search(name)
+    words = list(jieba.cut(name[: head.start()])) if head else []
+    if words and WORD_TAGS.get(words[0]) == "ns" and len(words[0]) >= 2 and not _is_specific_text("".join(words[1:])):
+        return words[0]
+    return None
+
+
+def _is_specific_text(text: str) -> bool:
+    words = list(jieba.cut(text)) if text else []
+    return any(WORD_TAGS.get(w) is None and len(w) >= 2 or WORD_TAGS.get(w) in SPECIFIC_TAGS for w in words)
+
+
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
-    """A park lies in the place its name starts with, else in its lexicon city, else in its
-    parent park's place."""
+    """Each park lies in one place, in this order: a gazetteer place its name starts with
+    (湖北武汉… → 武汉), its lexicon city (中关村软件园 → 北京), a place written right before it in the
+    text (梅李镇的梅李…工业园), a town opening its name (燕郊经济技术开发区 → 燕郊), its parent
+    park's place."""
     doc_places = {}
     for entity, record in ctx.records.items():
         if isinstance(record, lexicon.Place):
@@ -315,22 +334,30 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
-    located = {}
+    before = {}  # park → place written just before one of its mentions
+    for prev, m in zip(ctx.mentions, ctx.mentions[1:]):
+        if m.label == "PARK" and prev.label == "LOC" and ctx.text[prev.end : m.start] in {"", "的", "市", "境内"}:
+            before.setdefault(m.entity, prev.entity)
+    located: dict[str, str] = {}
     for m in first_mention.values():
         if m.label != "PARK":
             continue
         names = sorted({ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity}, key=len, reverse=True)
-        place = next((p for p in map(_place_in_name, names) if p), None)
+        in_name = next((p for p in map(_place_in_name, names) if p), None)
         record = ctx.records.get(m.entity)
-        if place is None and isinstance(record, lexicon.Park) and record.city:
-            place = lexicon.places().get(record.city)
-        if place is not None:
-            located[m.entity] = place
+        locality = next((p for p in map(_locality_in_name, names) if p), None)
+        if in_name:
+            written, place = in_name
+            located[m.entity] = doc_places.get(place) if place in doc_places else written
+        elif isinstance(record, lexicon.Park) and record.city and record.city in lexicon.places():
+            place = lexicon.places()[record.city]
+            located[m.entity] = doc_places.get(place) or _short_name(place)
+        elif m.entity in before or locality:
+            located[m.entity] = before.get(m.entity) or locality
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail]
-    for park, place in located.items():
-        tail = doc_places.get(place) or _short_name(place)
+    for park, tail in located.items():
         ctx.labels.setdefault(tail, "LOC")
         yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), "place", 0.8)
 
