@@ -14,7 +14,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+import jieba
 import jieba.posseg
+
+from . import lexicon
 
 WORD_TAGS = jieba.posseg.dt.word_tag_tab
 
@@ -115,6 +118,7 @@ NAME_VERBS = set(
 )
 # An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
 SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是")
+FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "r", "m", "t", "f"}
 SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
 MAX_NAME = {"COMPANY": 28, "PARK": 20, "ORG": 24}
 
@@ -177,9 +181,30 @@ def _specific(sent: Sentence, start: int, end: int) -> bool:
         if len(word) >= 3 and word[-1] in "化性型":
             continue  # 智能化, 高端化: descriptive (jieba even tags 智能化 a person name)
         tag = WORD_TAGS.get(word)
-        if tag is None and len(word) >= 2 or tag in SPECIFIC_TAGS:
+        if tag is None and len(word) >= 2 or tag in SPECIFIC_TAGS and not _common_word(word, tag):
             return True
+        if tag in {"n", "nz"} and len(word) >= 2 and frequency(word) <= RARE_NOUN and not _compound(word):
+            return True  # 孪井滩, 小榄: jieba knows them as rare nouns; they are names here
     return False
+
+
+RARE_NOUN = 50
+
+
+def frequency(word: str) -> int:
+    """The word's count in jieba's dictionary (0 when unknown)."""
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0)
+
+
+def _compound(word: str) -> bool:
+    """生物医药 = 生物 + 医药: a rare word made of two common ones is a common phrase, not a name."""
+    return any(frequency(word[:i]) > 100 and frequency(word[i:]) > 100 for i in range(2, len(word) - 1))
+
+
+def _common_word(word: str, tag: str) -> bool:
+    """jieba tags a few frequent ordinary words as places or names (美丽 ns, 富丽 nr)."""
+    return tag in {"ns", "nr"} and frequency(word) > 1000 and word not in lexicon.places()
 
 
 def _bracket_start(text: str, close: int) -> int | None:
@@ -228,11 +253,17 @@ def _inside_unknown_name(sent: Sentence, i: int) -> bool:
     """A single character between single characters is part of a name jieba did not know
     (岱/家/山, 澎/越): its tag as a lone word (家: classifier, 越: adverb) means nothing there."""
     a, b = sent.words[i]
-    if b - a != 1 or i == 0 or not "\u4e00" <= sent.text[a] <= "\u9fff" or sent.text[a] in SINGLE_STOPS:
+    char = sent.text[a:b]
+    if b - a != 1 or i == 0 or not "\u4e00" <= char <= "\u9fff" or WORD_TAGS.get(char) in FUNCTION_TAGS:
         return False
     pa, pb = sent.words[i - 1]
     left = sent.text[pa:pb]
-    return pb - pa == 1 and "\u4e00" <= left <= "\u9fff" and left not in STOP_WORDS
+    return (
+        pb - pa == 1
+        and "\u4e00" <= left <= "\u9fff"
+        and left not in STOP_WORDS
+        and WORD_TAGS.get(left) not in STOP_TAGS
+    )
 
 
 def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Iterator[Candidate]:
@@ -245,9 +276,11 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         head, head_start, end = match.group(), match.start(), match.end()
         label = HEADS[head]
         # A name may contain its parent's name only when it is a sub-unit (分会, 片区, 办公室).
-        stops = set() if head in SUBUNIT_HEADS else {e for e, lab in ends.items() if lab == label or label == "PARK"}
-        if label == "COMPANY":
-            stops = {e for e, lab in ends.items() if lab == "COMPANY"} if head not in SUBUNIT_HEADS else set()
+        # A park may carry an organisation's name (清华大学科技园), not another park's or a company's.
+        stopping = {"COMPANY"} if label == "COMPANY" else {"PARK", "COMPANY"} if label == "PARK" else {"ORG", "PARK"}
+        stops = set() if head in SUBUNIT_HEADS else {e for e, lab in ends.items() if lab in stopping}
+        if label == "COMPANY":  # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's,
+            stops -= {e for e in stops if text[e - 2 : e] == "集团" and not _starts_with_place(sent, e)}
         start = _walk_left(sent, head_start, head, label, stops)
         if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
             label = "PARK"  # 湘乡经开区管委会: the committee is a mention of its park
@@ -283,6 +316,11 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
 def _is_byline(text: str, head: str, end: int) -> bool:
     """X日报(记者…): a newspaper named in a byline is a name however generic its words."""
     return head in MEDIA_HEADS and re.match(r"\(?(?:记者|通讯员|讯|电)", text[end : end + 4]) is not None
+
+
+def _starts_with_place(sent: Sentence, offset: int) -> bool:
+    """…unless a place starts the next name (轻骑集团|青岛轻骑摩托车公司: two companies)."""
+    return any(a == offset for a, _ in sent.places)
 
 
 def _continues_enumeration(text: str, start: int, head: str) -> bool:

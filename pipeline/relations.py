@@ -123,6 +123,28 @@ def located_by_pattern(ctx: Context) -> Iterator[Relation]:
                         )
 
 
+ADDRESS = re.compile(r"(?:地址|总部|厂址|注册地|办公地点?)(?:在|位于|设在|设于|[:：])")
+
+
+def located_by_address(ctx: Context) -> Iterator[Relation]:
+    """X宣告成立，地址在…P / X总部设在P: the sentence's first organisation is in the park;
+    X(P) — a company with its park in brackets — too."""
+    for sentence in ctx.sentences:
+        for address in ADDRESS.finditer(ctx.text, sentence[0], sentence[1]):
+            actors = ctx.within(sentence[0], address.start(), ACTORS)
+            parks = ctx.within(address.end(), sentence[1], {"PARK"})
+            if actors and parks:
+                yield ctx.relation(actors[-1].entity, "LOCATED_IN", parks[0].entity, sentence, "address", 0.8)
+    for actor, park in zip(ctx.mentions, ctx.mentions[1:]):
+        if (
+            actor.label in ACTORS
+            and park.label == "PARK"
+            and ctx.text[actor.end : park.start] == "("
+            and ctx.text[park.end : park.end + 1] == ")"
+        ):
+            yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, ctx.sentence_of(actor.start), "apposition", 0.7)
+
+
 LIST_TRIGGER = re.compile(
     r"比如|例如|包括|诸如|培育出|孵化出|诞生了|吸引了|集聚了|聚集了|引进了|以(?=[^，,。]{2,120}?为代表)"
 )
@@ -159,7 +181,7 @@ def located_by_name(ctx: Context) -> Iterator[Relation]:
 
 # ---------------------------------------------------------------- INVESTS_IN
 SIGNING = re.compile(r"签订|签署|签约|签下")
-INVESTMENT_AMOUNT = re.compile(r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资)(?:约|达|逾|超过?|近)?$")
+INVESTMENT_AMOUNT = re.compile(r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资规模|投资)(?:为|约|达|逾|超过?|近)?$")
 
 
 def _invested_amount(ctx: Context, start: int, end: int) -> float | None:
@@ -180,20 +202,25 @@ def _topic_park(ctx: Context, sentence: tuple[int, int]) -> str | None:
 
 
 def invests_by_signing(ctx: Context) -> Iterator[Relation]:
-    """A与B签订…协议，…总投资X: the companies before 与 invest in the passage's park."""
+    """A与B签订…协议，…总投资X: the companies before 与 invest in the passage's park (B, often a
+    government, is the counterpart). A、B、C签订…建立P的协议: every signatory invests in P."""
     for sentence in ctx.sentences:
         sign = SIGNING.search(ctx.text, sentence[0], sentence[1])
         if not sign:
             continue
-        clause_start = max(sentence[0], *(m.end() for m in re.finditer(r"[，,;；:：]", ctx.text[: sign.start()])), 0)
+        clause_start = sentence[0] + max(
+            (m.end() for m in re.finditer(r"[，,;；:：]", ctx.text[sentence[0] : sign.start()])), default=0
+        )
         with_at = ctx.text.rfind("与", clause_start, sign.start())
-        if with_at < 0:
-            continue
-        park = _topic_park(ctx, sentence)
+        if with_at >= 0:
+            park, investors = _topic_park(ctx, sentence), ctx.within(clause_start, with_at, {"COMPANY"})
+        else:
+            named = ctx.within(sign.end(), sentence[1], {"PARK"})
+            park, investors = (named[0].entity if named else None), ctx.within(clause_start, sign.start(), ACTORS)
         if park is None:
             continue
         amount = _invested_amount(ctx, sign.end(), sentence[1])
-        for actor in ctx.within(clause_start, with_at, {"COMPANY"}):
+        for actor in investors:
             yield ctx.relation(actor.entity, "INVESTS_IN", park, sentence, "signing", 0.8, amount)
 
 
@@ -384,6 +411,7 @@ RULES: list[Rule] = [
     located_by_pattern,
     located_by_enumeration,
     located_by_name,
+    located_by_address,
     invests_by_signing,
     invests_by_building,
     part_of_by_name,

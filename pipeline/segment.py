@@ -29,7 +29,7 @@ class JiebaTokenizer:
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.jieba = jieba.Tokenizer()
+        self.jieba = jieba.dt  # the default tokenizer: one dictionary in memory, shared with grammar.py
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
