@@ -9,12 +9,23 @@ $(BIN)/parkgraph: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: demo test lint evaluate
+.PHONY: demo test test-deps lint evaluate bench
 demo: $(BIN)/parkgraph
 	$(BIN)/parkgraph extract seeds/*.txt --out out/
 
-test: $(BIN)/parkgraph
+test: $(BIN)/parkgraph test-deps
 	$(BIN)/python -m pytest -q
+
+# Debian's chromium (the HTML view test drives it with Playwright) and a CJK font (graph.png);
+# without root or apt-get those two tests are skipped, and say so.
+test-deps:
+	@command -v chromium >/dev/null && fc-list | grep -qi wqy || \
+	{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; } || \
+	echo "chromium or a CJK font could not be installed: the view tests that need them will be skipped"
+
+bench: $(BIN)/parkgraph
+	$(BIN)/python benchmarks/bench.py
 
 lint: $(BIN)/parkgraph
 	$(BIN)/ruff check pipeline tests

@@ -262,6 +262,69 @@ def graph_show(
     Console().print(table)
 
 
+@graph_app.command("path")
+def graph_path(
+    source: Annotated[str, typer.Argument(help="First entity (name or alias).")],
+    target: Annotated[str, typer.Argument(help="Second entity (name or alias).")],
+    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The shortest chain of relations between two entities, in either direction."""
+    import networkx as nx
+
+    from .graph import find_node
+
+    g = _graph(folder)
+    ends = [find_node(g, name) for name in (source, target)]
+    for name, node in zip((source, target), ends):
+        if node is None:
+            console.print(f"[red]error:[/red] no entity named {name!r} in {folder}")
+            raise typer.Exit(1)
+    try:
+        nodes = nx.shortest_path(g.to_undirected(as_view=True), *ends)
+    except nx.NetworkXNoPath:
+        console.print(f"no path between {source} and {target}")
+        raise typer.Exit(1) from None
+    hops = []
+    for a, b in zip(nodes, nodes[1:]):
+        forward = g.get_edge_data(a, b)
+        data = forward or g.get_edge_data(b, a)
+        rel = next(iter(data.values()))
+        hops.append(
+            {
+                "from": g.nodes[a]["name"],
+                "to": g.nodes[b]["name"],
+                "relation": rel["type"],
+                "direction": "→" if forward else "←",
+                "evidence": rel.get("evidence", ""),
+            }
+        )
+    if as_json:
+        print(json.dumps(hops, ensure_ascii=False, indent=1))
+        return
+    for hop in hops:
+        arrow = f"—{hop['relation']}→" if hop["direction"] == "→" else f"←{hop['relation']}—"
+        print(f"{hop['from']} {arrow} {hop['to']}")
+
+
+@graph_app.command("export")
+def graph_export(
+    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json (node-link), csv or neo4j.")] = "graphml",
+    to: Annotated[Path | None, typer.Option(help="File (graphml/gexf/json) or folder (csv/neo4j) to write.")] = None,
+) -> None:
+    """Export the graph. csv: nodes.csv and edges.csv; neo4j: CSV that `neo4j-admin database import
+    full --nodes=nodes.csv --relationships=relationships.csv` reads."""
+    from .graph import export
+
+    formats = {"graphml", "gexf", "json", "csv", "neo4j"}
+    if fmt not in formats:
+        raise typer.BadParameter(f"unknown format {fmt!r}: choose one of {sorted(formats)}", param_hint="--format")
+    target = to or folder / ("export-" + fmt if fmt in {"csv", "neo4j"} else f"graph-export.{fmt}")
+    for path in export(_graph(folder), fmt, target):
+        print(path)
+
+
 def main() -> None:
     try:
         app()

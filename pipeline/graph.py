@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from . import lexicon
 
 GRAPH_LABELS = {"COMPANY", "PARK", "ORG", "LOC"}
 
@@ -65,6 +68,12 @@ class GraphBuilder:
                 edge["amount"] = float(row["amount"]) + (edge["amount"] or 0.0)
 
     def build(self) -> nx.MultiDiGraph:
+        g = self._raw_graph()
+        merge_short_names(g)
+        link_branches(g)
+        return g
+
+    def _raw_graph(self) -> nx.MultiDiGraph:
         g = nx.MultiDiGraph()
         for key in self.mentions:
             label, name = key.split(":", 1)
@@ -87,8 +96,97 @@ class GraphBuilder:
         return g
 
 
+LEGAL_FORMS = re.compile(
+    r"(股份有限公司|有限责任公司|集团有限公司|集团股份有限公司|有限公司|股份公司|集团公司|公司|集团)$"
+)
+REGISTERED_FORM = re.compile(r"(有限公司|有限责任公司|股份公司)$")
+BUSINESS_WORDS = re.compile(
+    r"(信息技术|信息系统|网络技术|网络科技|科技发展|技术发展|电子信息|信息产业|科技|技术|信息|网络|电子|软件|"
+    r"通信|数码|实业|控股|投资|发展|生物|医药|新材料|材料|化工|能源|环保|智能|数据|文化|传媒|贸易|物流)+$"
+)
+
+
+def core_name(name: str) -> str:
+    """北京云帆智联信息技术有限公司 → 云帆智联: the name without its place, bracketed place, legal
+    form and business words — what a short name (以下简称…) usually keeps."""
+    core = re.sub(r"\([^)]*\)", "", name)
+    core = LEGAL_FORMS.sub("", core)
+    places = lexicon.places()
+    for length in range(min(len(core) - 2, 8), 1, -1):
+        if core[:length] in places:
+            core = core[length:]
+            break
+    return BUSINESS_WORDS.sub("", core) or core
+
+
+def _merge(g: nx.MultiDiGraph, short: str, full: str) -> None:
+    """Fold node ``short`` into node ``full``: mentions, documents, aliases and edges."""
+    a, b = g.nodes[short], g.nodes[full]
+    b["aliases"] = "|".join(sorted({*b["aliases"].split("|"), a["name"], *a["aliases"].split("|")} - {"", b["name"]}))
+    b["mentions"] += a["mentions"]
+    b["documents"] = "|".join(sorted({*b["documents"].split("|"), *a["documents"].split("|")} - {""}))
+    for _, tail, key, attrs in list(g.out_edges(short, keys=True, data=True)):
+        g.add_edge(full, tail, key=key, **attrs)
+    for head, _, key, attrs in list(g.in_edges(short, keys=True, data=True)):
+        g.add_edge(head, full, key=key, **attrs)
+    g.remove_node(short)
+
+
+def merge_short_names(g: nx.MultiDiGraph) -> None:
+    """One node per company across documents: a short-name node (云帆智联, 云帆智联公司) joins the
+    one full-name node whose alias or core name it is. Two full names are never merged, and a
+    short name that fits several full names (腾讯 → 腾讯科技(北京)… and 腾讯科技(深圳)…) stays apart."""
+    companies = [n for n, d in g.nodes(data=True) if d["label"] == "COMPANY"]
+    full = [n for n in companies if REGISTERED_FORM.search(g.nodes[n]["name"])]
+    by_name: dict[str, set[str]] = defaultdict(set)
+    for node in full:
+        attrs = g.nodes[node]
+        for name in {core_name(attrs["name"]), *attrs["aliases"].split("|")} - {""}:
+            by_name[name].add(node)
+    for node in companies:
+        if node in full or node not in g:
+            continue
+        name = g.nodes[node]["name"]
+        owners = by_name.get(name) or by_name.get(core_name(name), set())
+        if len(owners) == 1:
+            _merge(g, node, owners.pop())
+
+
+BRANCH = re.compile(
+    r"^(?P<parent>.+?(?:有限公司|有限责任公司|股份公司|集团|银行))(?P<place>[\u4e00-\u9fff]{0,6})(?:分公司|分行|支行)$"
+)
+
+
+def link_branches(g: nx.MultiDiGraph) -> None:
+    """A branch (…有限公司北京分公司) is its own node, linked to its parent by BRANCH_OF."""
+    for node, attrs in list(g.nodes(data=True)):
+        match = BRANCH.match(attrs["name"]) if attrs["label"] == "COMPANY" else None
+        if not match:
+            continue
+        parent = node_id("COMPANY", match["parent"])
+        if parent not in g:
+            g.add_node(
+                parent, name=match["parent"], label="COMPANY", aliases="", mentions=0, documents=attrs["documents"]
+            )
+        g.add_edge(
+            node,
+            parent,
+            key="BRANCH_OF",
+            type="BRANCH_OF",
+            count=1,
+            confidence=0.9,
+            documents=attrs["documents"],
+            evidence=attrs["name"],
+            method="name",
+        )
+
+
 def write_graph(g: nx.MultiDiGraph, folder: Path) -> None:
-    """graph.graphml and graph.json (node-link), each replaced atomically."""
+    """graph.graphml, graph.json (node-link), graph.html and graph.png, each replaced atomically."""
+    from . import view
+
+    view.write_html(g, folder / "graph.html")
+    view.write_png(g, folder / "graph.png")
     tmp = folder / "graph.graphml.tmp"
     nx.write_graphml(g, tmp)
     os.replace(tmp, folder / "graph.graphml")
@@ -109,3 +207,70 @@ def find_node(g: nx.MultiDiGraph, name: str) -> str | None:
         if attrs["name"] == name or name in attrs.get("aliases", "").split("|"):
             return key
     return None
+
+
+def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
+    """Write ``g`` as graphml, gexf, json (node-link), csv (nodes.csv, edges.csv) or neo4j (CSV
+    with neo4j-admin import headers). Returns the files written."""
+    target = Path(target)
+    if fmt == "graphml":
+        nx.write_graphml(g, target)
+        return [target]
+    if fmt == "gexf":
+        nx.write_gexf(g, target)
+        return [target]
+    if fmt == "json":
+        target.write_text(
+            json.dumps(nx.node_link_data(g, edges="links"), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        return [target]
+    import csv
+
+    target.mkdir(parents=True, exist_ok=True)
+    neo4j = fmt == "neo4j"
+    node_header = (
+        ["id:ID", "name", ":LABEL", "aliases", "mentions:int", "documents"]
+        if neo4j
+        else ["id", "name", "label", "aliases", "mentions", "documents"]
+    )
+    edge_header = (
+        [
+            ":START_ID",
+            ":END_ID",
+            ":TYPE",
+            "confidence:float",
+            "count:int",
+            "amount:float",
+            "method",
+            "evidence",
+            "documents",
+        ]
+        if neo4j
+        else ["source", "target", "type", "confidence", "count", "amount", "method", "evidence", "documents"]
+    )
+    nodes_path = target / "nodes.csv"
+    edges_path = target / ("relationships.csv" if neo4j else "edges.csv")
+    with nodes_path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(node_header)
+        for key, d in g.nodes(data=True):
+            aliases = d.get("aliases", "").replace("|", ";") if neo4j else d.get("aliases", "")
+            writer.writerow([key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")])
+    with edges_path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(edge_header)
+        for head, tail, d in g.edges(data=True):
+            writer.writerow(
+                [
+                    head,
+                    tail,
+                    d["type"],
+                    d["confidence"],
+                    d["count"],
+                    d.get("amount", ""),
+                    d.get("method", ""),
+                    d.get("evidence", ""),
+                    d.get("documents", ""),
+                ]
+            )
+    return [nodes_path, edges_path]
