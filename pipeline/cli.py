@@ -130,9 +130,26 @@ def extract(
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSON Lines file (ANNOTATION.md).")],
+    gold: Annotated[
+        Path, typer.Argument(help="Gold file: our JSONL (ANNOTATION.md) or a public corpus, see --format.")
+    ],
     predictions: Annotated[
         Path | None, typer.Argument(help="Output folder to score; omitted: run the pipeline on the gold texts.")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl (ours), cluener, bio (MSRA, People's Daily; FILE.tar.gz::MEMBER reads "
+            "inside an archive), bmes (Resume) or conll (Weibo).",
+        ),
+    ] = "jsonl",
+    label_map: Annotated[
+        Path | None,
+        typer.Option(
+            help='JSON {"gold": {corpus label: ours}, "predictions": {ours: scored as}} replacing the '
+            "built-in map of --format."
+        ),
     ] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write evaluation.md and evaluation.json into this folder.")
@@ -140,32 +157,50 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of Markdown.")] = False,
     min_f1: Annotated[float, typer.Option(help="Exit 1 when entity or relation micro F1 is below this.")] = 0.0,
 ) -> None:
-    """Score predictions against a gold file: strict entity P/R/F1 per label, relation P/R/F1 per type, errors.
+    """Score predictions against gold: strict and boundary-only entity P/R/F1 per label, relation
+    P/R/F1 per type, and the errors with their context.
 
-    Example: parkgraph evaluate seeds/gold/seed.jsonl
+    Examples:
+
+      parkgraph evaluate seeds/gold/seed.jsonl
+
+      parkgraph evaluate ../shared/data/msra_ner/msra.tar.gz::test --format bio --report reports/msra
     """
-    from .evaluate import GoldError, load_gold, to_markdown
+    from . import corpora
+    from .evaluate import GoldError, to_markdown
     from .evaluate import evaluate as score
 
     try:
-        documents = load_gold(gold)
-    except GoldError as error:
+        documents = corpora.read_corpus(gold, fmt)
+        gold_map, prediction_map = corpora.GOLD_LABELS.get(fmt), corpora.PREDICTION_LABELS.get(fmt, {})
+        if label_map is not None:
+            maps = json.loads(label_map.read_text(encoding="utf-8"))
+            gold_map, prediction_map = maps.get("gold", gold_map), maps.get("predictions", prediction_map)
+    except (GoldError, OSError, json.JSONDecodeError) as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
     if predictions is None:
         predictions = Path(tempfile.mkdtemp(prefix="parkgraph-eval-"))
-        run_extract([gold], predictions, quiet=True, workers=1)
+        texts = predictions / "gold-texts.jsonl"
+        with texts.open("w", encoding="utf-8") as f:
+            for doc in documents:
+                f.write(json.dumps({"doc_id": doc.doc_id, "text": doc.text}, ensure_ascii=False) + "\n")
+        run_extract([texts], predictions / "out", quiet=True)
+        predictions = predictions / "out"
     elif not (predictions / "entities.jsonl").exists():
         console.print(f"[red]error:[/red] {predictions} is not an output folder (no entities.jsonl)")
         raise typer.Exit(2)
-    result = score(documents, predictions)
+    labels = set(gold_map.values()) if gold_map else None
+    result = score(documents, predictions, prediction_labels=prediction_map, labels=labels)
     markdown, data = to_markdown(result, f"Evaluation of {predictions} against {gold}"), result.as_dict()
     if report:
         report.mkdir(parents=True, exist_ok=True)
         (report / "evaluation.md").write_text(markdown, encoding="utf-8")
         (report / "evaluation.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(data, ensure_ascii=False, indent=1) if as_json else markdown)
-    if min(data["entities"]["micro"]["f1"], data["relations"]["micro"]["f1"]) < min_f1:
+    entity_f1 = data["entities"]["micro" if fmt == "jsonl" else "micro_all_labels"]["f1"]
+    relation_f1 = data["relations"]["micro"]["f1"] if fmt == "jsonl" else 1.0
+    if min(entity_f1, relation_f1) < min_f1:
         raise typer.Exit(1)
 
 

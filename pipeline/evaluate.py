@@ -108,6 +108,7 @@ class Counts:
 @dataclass
 class Report:
     entities: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    boundaries: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))  # spans, labels ignored
     relations: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     errors: list[dict[str, Any]] = field(default_factory=list)
     documents: int = 0
@@ -116,9 +117,10 @@ class Report:
     def micro(self, table: dict[str, Counts], labels: tuple[str, ...]) -> dict[str, float]:
         total = Counts()
         for label in labels:
-            total.tp += table[label].tp
-            total.fp += table[label].fp
-            total.fn += table[label].fn
+            counts = table.get(label, Counts())  # .get: reading must not add empty labels
+            total.tp += counts.tp
+            total.fp += counts.fp
+            total.fn += counts.fn
         return total.scores()
 
     def as_dict(self) -> dict[str, Any]:
@@ -129,6 +131,8 @@ class Report:
                 "micro": self.micro(self.entities, CORE_LABELS),
                 "micro_all_labels": self.micro(self.entities, tuple(self.entities)),
                 "per_label": {k: v.scores() for k, v in sorted(self.entities.items())},
+                "boundary_per_label": {k: v.scores() for k, v in sorted(self.boundaries.items())},
+                "boundary_micro": self.micro(self.boundaries, tuple(self.boundaries)),
             },
             "relations": {
                 "micro": self.micro(self.relations, RELATION_TYPES),
@@ -165,12 +169,24 @@ def _names(pairs) -> dict[str, set[str]]:
     return names
 
 
-def evaluate(gold: list[GoldDocument], predictions: str | Path) -> Report:
-    """Score an output folder (``parkgraph extract``) against gold documents."""
+def evaluate(
+    gold: list[GoldDocument],
+    predictions: str | Path,
+    prediction_labels: dict[str, str] | None = None,
+    labels: set[str] | None = None,
+) -> Report:
+    """Score an output folder (``parkgraph extract``) against gold documents.
+
+    ``prediction_labels`` folds our labels into a corpus's coarser scheme (COMPANY → ORG for
+    MSRA); with ``labels``, only those labels are scored (a corpus without MONEY does not count
+    our money amounts as errors)."""
     entities, relations = read_table(predictions, "entities"), read_table(predictions, "relations")
     pred_entities = defaultdict(list)
+    fold = prediction_labels or {}
     for row in entities.to_dict("records") if len(entities) else []:
-        pred_entities[str(row["doc_id"])].append(row)
+        row["label"] = fold.get(row["label"], row["label"])
+        if labels is None or row["label"] in labels:
+            pred_entities[str(row["doc_id"])].append(row)
     pred_relations = defaultdict(list)
     for row in relations.to_dict("records") if len(relations) else []:
         pred_relations[str(row["doc_id"])].append(row)
@@ -189,6 +205,7 @@ def evaluate(gold: list[GoldDocument], predictions: str | Path) -> Report:
 def _score_entities(report: Report, doc: GoldDocument, predicted: list[dict]) -> None:
     gold = fold_place_into_park({(e["start"], e["end"], e["label"]) for e in doc.entities})
     pred = fold_place_into_park({(e["start"], e["end"], e["label"]) for e in predicted})
+    _score_boundaries(report, gold, pred)
     for start, end, label in gold | pred:
         counts = report.entities[label]
         if (start, end, label) in gold and (start, end, label) in pred:
@@ -208,6 +225,19 @@ def _score_entities(report: Report, doc: GoldDocument, predicted: list[dict]) ->
                 "context": _context(doc.text, start, end),
             }
         )
+
+
+def _score_boundaries(report: Report, gold: set, pred: set) -> None:
+    """Boundary-only matching: a gold span found with any label counts for the gold label."""
+    pred_spans, gold_spans = {(s, e) for s, e, _ in pred}, {(s, e) for s, e, _ in gold}
+    for start, end, label in gold:
+        if (start, end) in pred_spans:
+            report.boundaries[label].tp += 1
+        else:
+            report.boundaries[label].fn += 1
+    for start, end, label in pred:
+        if (start, end) not in gold_spans:
+            report.boundaries[label].fp += 1
 
 
 def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list[dict], predicted: list[dict]) -> None:
@@ -259,7 +289,7 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
         )
 
 
-def to_markdown(report: Report, title: str = "Evaluation") -> str:
+def to_markdown(report: Report, title: str = "Evaluation", max_errors: int = 300) -> str:
     data = report.as_dict()
     lines = [f"# {title}", "", f"Documents: {data['documents']}", ""]
     if data["missing_predictions"]:
@@ -284,10 +314,14 @@ def to_markdown(report: Report, title: str = "Evaluation") -> str:
         },
         "label",
     )
+    lines += ["", "## Entities (boundaries only: the span found, whatever its label)", ""]
+    lines += table({**ents["boundary_per_label"], "micro": ents["boundary_micro"]}, "label")
     rels = data["relations"]
     lines += ["", "## Relations (by entity, any alias)", ""]
     lines += table({**rels["per_type"], "micro": rels["micro"]}, "relation")
     lines += ["", "## Errors", ""]
-    for e in data["errors"]:
+    if len(data["errors"]) > max_errors:
+        lines.append(f"(the first {max_errors} of {len(data['errors'])}; the JSON report has them all)\n")
+    for e in data["errors"][:max_errors]:
         lines.append(f"- `{e['doc_id']}` {e['kind']} **{e['label']}** {e['text']} — {e['context']}")
     return "\n".join(lines) + "\n"
