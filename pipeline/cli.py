@@ -345,19 +345,25 @@ def graph_path(
 @graph_app.command("export")
 def graph_export(
     folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
-    fmt: Annotated[str, typer.Option("--format", help="graphml, gexf, json (node-link), csv or neo4j.")] = "graphml",
+    fmt: Annotated[
+        str, typer.Option("--format", help="graphml, gexf, json (node-link), csv, neo4j or png (overview picture).")
+    ] = "graphml",
     to: Annotated[Path | None, typer.Option(help="File (graphml/gexf/json) or folder (csv/neo4j) to write.")] = None,
 ) -> None:
     """Export the graph. csv: nodes.csv and edges.csv; neo4j: CSV that `neo4j-admin database import
     full --nodes=nodes.csv --relationships=relationships.csv` reads."""
     from .graph import export
 
-    formats = {"graphml", "gexf", "json", "csv", "neo4j"}
+    formats = {"graphml", "gexf", "json", "csv", "neo4j", "png"}
     if fmt not in formats:
         raise typer.BadParameter(f"unknown format {fmt!r}: choose one of {sorted(formats)}", param_hint="--format")
     target = to or folder / ("export-" + fmt if fmt in {"csv", "neo4j"} else f"graph-export.{fmt}")
-    for path in export(_graph(folder), fmt, target):
-        print(path)
+    try:
+        for path in export(_graph(folder), fmt, target):
+            print(path)
+    except RuntimeError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
 
 
 def main() -> None:

@@ -65,6 +65,7 @@ SUBUNIT_HEADS = {
     "管理委员会",
 }
 COMMITTEE_HEADS = {"管委会", "管理委员会"}
+BRANCH_HEADS = {"分公司", "分行", "支行", "分会", "分院"}
 MEDIA_HEADS = {"日报", "晚报", "早报", "时报", "商报", "电视台", "新闻社", "通讯社"}
 
 HEADS = {h: "COMPANY" for h in COMPANY_HEADS} | {h: "PARK" for h in PARK_HEADS} | {h: "ORG" for h in ORG_HEADS}
@@ -161,6 +162,8 @@ def _is_name_word(word: str, head: str) -> bool:
         return False
     tag = WORD_TAGS.get(word)
     if tag is None and len(word) > 1 and word[0] in SINGLE_STOPS:
+        return False
+    if word.isdigit() or word.endswith(("企业", "机构", "单位")):  # 1997年全公司, 龙头企业宝山钢铁…
         return False
     if tag in STOP_TAGS and not (tag == "m" and re.fullmatch(r"[A-Za-z0-9]+", word)):
         return False
@@ -272,13 +275,18 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
     text = sent.text
     found: list[Candidate] = []
     ends: dict[int, str] = dict(entity_ends or {})
+    universities: set[int] = set()
     for match in HEAD_PATTERN.finditer(text):
         head, head_start, end = match.group(), match.start(), match.end()
         label = HEADS[head]
         # A name may contain its parent's name only when it is a sub-unit (分会, 片区, 办公室).
         # A park may carry an organisation's name (清华大学科技园), not another park's or a company's.
-        stopping = {"COMPANY"} if label == "COMPANY" else {"PARK", "COMPANY"} if label == "PARK" else {"ORG", "PARK"}
+        # What a name may contain: a company another company's (a group's, see below), a park a
+        # university's (清华大学科技园), an organisation a park's (贵阳综合保税区税务局).
+        stopping = {"COMPANY"} if label == "COMPANY" else {"PARK", "COMPANY", "ORG"} if label == "PARK" else {"ORG"}
         stops = set() if head in SUBUNIT_HEADS else {e for e, lab in ends.items() if lab in stopping}
+        if label == "PARK":
+            stops -= universities
         if label == "COMPANY":  # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's,
             stops -= {e for e in stops if text[e - 2 : e] == "集团" and not _starts_with_place(sent, e)}
         start = _walk_left(sent, head_start, head, label, stops)
@@ -287,6 +295,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         if start == head_start:
             continue
         body = text[start:head_start]
+        if head in BRANCH_HEADS and body in lexicon.places():
+            continue  # 驻宁波分公司: an unnamed branch in a place, not a name
         # A registered legal form (…有限公司) is evidence enough of a name; other heads need
         # something specific in the body.
         generic = head not in REGISTERED_FORMS and not _specific(sent, start, head_start)
@@ -309,6 +319,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         candidate = Candidate(start, end, label, f"grammar:{label.lower()}", 0.85, head)
         found.append(candidate)
         ends[end] = label
+        if head == "大学":
+            universities.add(end)
         yield candidate
     yield from _school_of_university(sent, found)
 

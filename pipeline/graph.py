@@ -182,11 +182,11 @@ def link_branches(g: nx.MultiDiGraph) -> None:
 
 
 def write_graph(g: nx.MultiDiGraph, folder: Path) -> None:
-    """graph.graphml, graph.json (node-link), graph.html and graph.png, each replaced atomically."""
+    """graph.graphml, graph.json (node-link) and graph.html, each replaced atomically. (The PNG
+    overview costs seconds of matplotlib: ``parkgraph graph export --format png`` draws it.)"""
     from . import view
 
     view.write_html(g, folder / "graph.html")
-    view.write_png(g, folder / "graph.png")
     tmp = folder / "graph.graphml.tmp"
     nx.write_graphml(g, tmp)
     os.replace(tmp, folder / "graph.graphml")
@@ -210,9 +210,16 @@ def find_node(g: nx.MultiDiGraph, name: str) -> str | None:
 
 
 def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
-    """Write ``g`` as graphml, gexf, json (node-link), csv (nodes.csv, edges.csv) or neo4j (CSV
-    with neo4j-admin import headers). Returns the files written."""
+    """Write ``g`` as graphml, gexf, json (node-link), csv (nodes.csv, edges.csv), neo4j (CSV
+    with neo4j-admin import headers) or png (an overview drawn with a CJK font). Returns the files
+    written."""
     target = Path(target)
+    if fmt == "png":
+        from . import view
+
+        if not view.write_png(g, target):
+            raise RuntimeError("no CJK font installed for the PNG (Debian: apt-get install fonts-wqy-microhei)")
+        return [target]
     if fmt == "graphml":
         nx.write_graphml(g, target)
         return [target]

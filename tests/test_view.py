@@ -62,12 +62,14 @@ def test_graph_html_renders_its_nodes_in_chromium(seed_out):
             browser.close()
 
 
-def test_png_overview_uses_a_cjk_font(seed_out):
+def test_png_overview_uses_a_cjk_font(seed_out, tmp_path):
     from pipeline.view import cjk_font
 
     if cjk_font() is None:
         pytest.skip("no CJK font installed (make test installs fonts-wqy-microhei)")
-    assert (seed_out / "graph.png").stat().st_size > 20_000
+    result = runner.invoke(app, ["graph", "export", str(seed_out), "--format", "png", "--to", str(tmp_path / "g.png")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "g.png").stat().st_size > 20_000
 
 
 def test_notebook_runs(seed_out):
