@@ -65,8 +65,8 @@ def parse_document(nlp: Language, document: Document) -> DocumentResult:
         entities, relations = [], []
         for offset, piece in pieces(document.text):
             doc = nlp(piece)
-            entities += entity_rows(doc, document.doc_id, offset)
-            relations += relation_rows(doc, document.doc_id, offset)
+            entities += entity_rows(doc, document.doc_id, offset, piece)
+            relations += relation_rows(doc, document.doc_id, offset, piece)
         return DocumentResult(document_row(document), jsonl(entities), jsonl(relations))
     except Exception as error:  # noqa: BLE001  (one document's failure never stops the batch)
         return DocumentResult(document_row(document, f"pipeline failed: {type(error).__name__}: {error}"))

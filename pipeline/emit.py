@@ -24,14 +24,16 @@ from .io import Document
 TABLES = ("documents", "entities", "relations")
 
 
-def entity_rows(doc: Doc, doc_id: str, offset: int = 0) -> list[dict[str, Any]]:
-    """Mention rows; ``offset`` shifts spans of a document parsed in pieces."""
+def entity_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
+    """Mention rows; ``offset`` shifts spans of a document parsed in pieces. ``text`` is the
+    doc's text when the caller has it (``doc.text`` is rebuilt from the tokens on each access)."""
+    text = doc.text if text is None else text
     return [
         {
             "doc_id": doc_id,
             "start": e.start_char + offset,
             "end": e.end_char + offset,
-            "text": e.text,
+            "text": text[e.start_char : e.end_char],
             "label": e.label_,
             "entity": e._.entity or e.text,
             "value": e._.value,
@@ -43,8 +45,8 @@ def entity_rows(doc: Doc, doc_id: str, offset: int = 0) -> list[dict[str, Any]]:
     ]
 
 
-def relation_rows(doc: Doc, doc_id: str, offset: int = 0) -> list[dict[str, Any]]:
-    text = doc.text  # built from the tokens on every access: read it once
+def relation_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
+    text = doc.text if text is None else text
     return [
         {
             "doc_id": doc_id,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import jieba
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -89,17 +89,25 @@ def split_tokens_at(doc: Doc, boundaries: Iterable[int]) -> None:
     jieba often glues an entity to its neighbour (成立于中关村 → 成立/于/中关村 is fine, but
     天府软件园区 may not be); entity spans must be exact, so the tokens bend to the spans.
     """
-    cuts = sorted(set(boundaries))
-    plans = []
-    for token in doc:
-        start, end = token.idx, token.idx + len(token.text)
-        inner = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
-        if inner:
-            edges = [start, *inner, end]
-            plans.append((token.i, [doc.text[a:b] for a, b in zip(edges, edges[1:])]))
+    offsets = token_offsets(doc)
+    starts = [start for start, _ in offsets]
+    plans: dict[int, list[int]] = {}
+    for cut in sorted(set(boundaries)):
+        i = bisect.bisect_right(starts, cut) - 1
+        if i >= 0 and offsets[i][0] < cut < offsets[i][1]:
+            plans.setdefault(i, []).append(cut)
     if not plans:
         return
     with doc.retokenize() as retokenizer:
-        for i, orths in plans:
+        for i, cuts in plans.items():
             token = doc[i]
+            edges = [0, *(cut - token.idx for cut in cuts), len(token.text)]
+            orths = [token.text[a:b] for a, b in zip(edges, edges[1:])]
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
+
+
+def token_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) character offsets of every token, read as one array (no Token objects)."""
+    if not len(doc):
+        return []
+    return [(int(start), int(start + length)) for start, length in doc.to_array([IDX, LENGTH])]

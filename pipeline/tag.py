@@ -17,7 +17,7 @@ from . import lexicon
 from .grammar import HEAD_PATTERN, WORD_TAGS, Candidate, Sentence, find_names
 from .money import find_money
 from .persons import find_persons
-from .segment import split_tokens_at
+from .segment import split_tokens_at, token_offsets
 
 # “中关村开放实验室”: a quoted name with an organisation head is a platform or project, and the
 # names inside it (中关村, 北京) are not mentions of their own.
@@ -75,6 +75,8 @@ def resolve_overlaps(candidates: list[Candidate], taken: list[tuple[int, int]] =
 def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None:
     """Make ``mentions`` (plus the existing ents when ``keep``) the doc's entities, splitting
     tokens where a mention's edge falls inside one."""
+    if not mentions and keep:
+        return
     existing = (
         [(e.start_char, e.end_char, e.label_, e._.source, e._.score, e._.value, e._.currency) for e in doc.ents]
         if keep
@@ -104,7 +106,7 @@ class RuleTagger:
         self.overwrite_ents = overwrite_ents
 
     def __call__(self, doc: Doc) -> Doc:
-        words = [(t.idx, t.idx + len(t)) for t in doc]
+        words = token_offsets(doc)
         candidates = rule_candidates(doc._.norm_text, words)
         taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]
         if self.overwrite_ents:
