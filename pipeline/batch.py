@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .emit import DocumentResult, OutputFolder, document_row, entity_rows, jsonl, relation_rows
 from .io import Document, iter_documents
@@ -31,16 +32,30 @@ BATCH_CHARS = 200_000
 # found within a piece; offsets are shifted back into the whole document.
 PIECE_CHARS = 100_000
 
-_PIPELINES: dict[float, Language] = {}
+
+class Settings(NamedTuple):
+    """What selects a pipeline (``pipeline.load``'s arguments); sent to every worker."""
+
+    ner: str = "model"
+    prefer: str | None = None
+    min_confidence: float = 0.0
 
 
-def get_pipeline(min_confidence: float = 0.0) -> Language:
-    """The default pipeline, loaded once per process (workers call this too)."""
-    if min_confidence not in _PIPELINES:
+DEFAULT_SETTINGS = Settings()
+_PIPELINES: dict[Settings, Language] = {}
+
+
+def get_pipeline(settings: Settings = DEFAULT_SETTINGS) -> Language:
+    """The pipeline for ``settings``, loaded once per process (workers call this too)."""
+    if settings not in _PIPELINES:
         import pipeline
 
-        _PIPELINES[min_confidence] = pipeline.load(**{"components.relations.min_confidence": min_confidence})
-    return _PIPELINES[min_confidence]
+        _PIPELINES[settings] = pipeline.load(
+            ner=settings.ner,
+            prefer=settings.prefer,
+            **{"components.relations.min_confidence": settings.min_confidence},
+        )
+    return _PIPELINES[settings]
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
@@ -59,23 +74,41 @@ def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
 
 
 def parse_document(nlp: Language, document: Document) -> DocumentResult:
+    """One document alone; a failure becomes its error row."""
     if document.error:
         return DocumentResult(document_row(document))
     try:
-        entities, relations = [], []
-        for offset, piece in pieces(document.text):
-            doc = nlp(piece)
-            entities += entity_rows(doc, document.doc_id, offset, piece)
-            relations += relation_rows(doc, document.doc_id, offset, piece)
-        return DocumentResult(document_row(document), jsonl(entities), jsonl(relations))
+        return _result(document, [(offset, piece, nlp(piece)) for offset, piece in pieces(document.text)])
     except Exception as error:  # noqa: BLE001  (one document's failure never stops the batch)
         return DocumentResult(document_row(document, f"pipeline failed: {type(error).__name__}: {error}"))
 
 
-def parse_batch(documents: list[Document], min_confidence: float = 0.0) -> list[DocumentResult]:
-    """Parse a batch in this process: what every engine runs, in a worker or here."""
-    nlp = get_pipeline(min_confidence)
-    return [parse_document(nlp, d) for d in documents]
+def _result(document: Document, parsed: list[tuple[int, str, Doc]]) -> DocumentResult:
+    entities, relations = [], []
+    for offset, piece, doc in parsed:
+        entities += entity_rows(doc, document.doc_id, offset, piece)
+        relations += relation_rows(doc, document.doc_id, offset, piece)
+    return DocumentResult(document_row(document), jsonl(entities), jsonl(relations))
+
+
+def parse_batch(documents: list[Document], settings: Settings = DEFAULT_SETTINGS) -> list[DocumentResult]:
+    """Parse a batch in this process: what every engine runs, in a worker or here.
+
+    The pieces of all documents go through ``nlp.pipe`` together (the NER model runs its matrix
+    products on many sentences at once, ~1.6× faster than one by one); if anything in the batch
+    fails, each document is parsed alone, so that only the broken one gets an error row."""
+    nlp = get_pipeline(settings)
+    jobs = [(i, offset, piece) for i, d in enumerate(documents) if not d.error for offset, piece in pieces(d.text)]
+    try:
+        parsed: dict[int, list] = {}
+        for (i, offset, piece), doc in zip(jobs, nlp.pipe((piece for _, _, piece in jobs), batch_size=64)):
+            parsed.setdefault(i, []).append((offset, piece, doc))
+        return [
+            _result(d, parsed.get(i, [])) if not d.error else DocumentResult(document_row(d))
+            for i, d in enumerate(documents)
+        ]
+    except Exception:  # noqa: BLE001
+        return [parse_document(nlp, d) for d in documents]
 
 
 def batches(documents: Iterable[Document], skip: Callable[[Document], bool]) -> Iterator[list[Document]]:
@@ -130,14 +163,14 @@ class _Dask:
             self.cluster.close()
 
 
-def _executor(engine: str, workers: int, scheduler: str | None, min_confidence: float):
+def _executor(engine: str, workers: int, scheduler: str | None, settings: Settings):
     if engine == "dask":
         return _Dask(scheduler, workers)
     if workers > 1:
         if "fork" in multiprocessing.get_all_start_methods():
             # load the pipeline (imports, jieba's dictionary, lexicons: ~4 s) once, here, and let the
             # forked workers share it instead of each loading its own
-            get_pipeline(min_confidence)("预热。")
+            get_pipeline(settings)("预热。")
             return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         return ProcessPoolExecutor(max_workers=workers)
     return _InProcess()
@@ -147,6 +180,8 @@ def extract(
     inputs: Iterable[str | Path],
     out: str | Path,
     *,
+    ner: str = "model",
+    prefer: str | None = None,
     min_confidence: float = 0.0,
     formats: tuple[str, ...] = (),
     workers: int | None = None,
@@ -157,6 +192,7 @@ def extract(
 ) -> BatchResult:
     """Extract every input document into the output folder ``out``; see ``parkgraph extract``."""
     workers = workers or os.cpu_count() or 1
+    settings = Settings(ner, prefer, min_confidence)
     folder, result = OutputFolder(out, resume=resume), BatchResult()
 
     def skip(document: Document) -> bool:
@@ -169,15 +205,15 @@ def extract(
     first = next(stream, None)
     second = next(stream, None)
     # one batch is not worth starting processes for
-    executor = _executor(engine, workers if second is not None else 1, scheduler, min_confidence)
+    executor = _executor(engine, workers if second is not None else 1, scheduler, settings)
     pending: deque = deque()
     try:
         for batch in (b for b in (first, second) if b is not None):
-            pending.append(executor.submit(parse_batch, batch, min_confidence))
+            pending.append(executor.submit(parse_batch, batch, settings))
         for batch in stream:
             while len(pending) >= 2 * workers:
                 _write(folder, pending.popleft().result(), result, on_document)
-            pending.append(executor.submit(parse_batch, batch, min_confidence))
+            pending.append(executor.submit(parse_batch, batch, settings))
         while pending:
             _write(folder, pending.popleft().result(), result, on_document)
     finally:

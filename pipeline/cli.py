@@ -1,4 +1,4 @@
-"""The command line: ``parkgraph extract | evaluate | graph``.
+"""The command line: ``parkgraph extract | evaluate | train | graph``.
 
 Exit codes: 0 success; 1 some documents failed (extract) or a threshold was missed (evaluate
 --min-f1); 2 usage error (bad option, missing input, malformed gold file).
@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from . import NER_CHOICES
+
 EXIT_CODES = "Exit codes: 0 success; 1 some documents failed or a threshold was missed; 2 usage error."
 app = typer.Typer(
     help=f"Organisations, parks, places and money from Chinese news, and the company–park graph.\n\n{EXIT_CODES}",
@@ -26,6 +28,15 @@ app = typer.Typer(
 graph_app = typer.Typer(help="Inspect the relation graph of an output folder.", no_args_is_help=True)
 app.add_typer(graph_app, name="graph")
 console = Console(stderr=True)
+
+
+def _check_ner(ner: str, prefer: str | None) -> None:
+    from .ner import ner_problem
+
+    if problem := ner_problem(ner):
+        raise typer.BadParameter(problem, param_hint="--ner")
+    if prefer not in {None, "model", "rules"}:
+        raise typer.BadParameter(f"{prefer!r}: choose model or rules", param_hint="--prefer")
 
 
 def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
@@ -65,6 +76,10 @@ def extract(
     min_confidence: Annotated[
         float, typer.Option(help="Drop relations less confident than this (0–1); the section fallback scores 0.5.")
     ] = 0.0,
+    ner: Annotated[str, typer.Option(help=f"Statistical tagger: {NER_CHOICES}.")] = "model",
+    prefer: Annotated[
+        str | None, typer.Option(help="model or rules: which wins where they disagree (default: as measured best).")
+    ] = None,
     fmt: Annotated[
         list[str], typer.Option("--format", help="Also write the tables as csv or parquet (repeatable).")
     ] = [],  # noqa: B006
@@ -102,6 +117,7 @@ def extract(
     bad = [f for f in fmt if f not in {"csv", "parquet"}]
     if bad:
         raise typer.BadParameter(f"unknown format(s) {bad}: choose csv or parquet", param_hint="--format")
+    _check_ner(ner, prefer)
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         console.print(f"[red]error:[/red] no such input: {', '.join(missing)}")
@@ -110,6 +126,8 @@ def extract(
         inputs,
         out,
         quiet,
+        ner=ner,
+        prefer=prefer,
         min_confidence=min_confidence,
         formats=tuple(fmt),
         workers=workers,
@@ -154,6 +172,10 @@ def evaluate(
     report: Annotated[
         Path | None, typer.Option(help="Write evaluation.md and evaluation.json into this folder.")
     ] = None,
+    ner: Annotated[str, typer.Option(help=f"Statistical tagger: {NER_CHOICES}.")] = "model",
+    prefer: Annotated[
+        str | None, typer.Option(help="model or rules: which wins where they disagree (default: as measured best).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report instead of Markdown.")] = False,
     min_f1: Annotated[float, typer.Option(help="Exit 1 when entity or relation micro F1 is below this.")] = 0.0,
 ) -> None:
@@ -166,16 +188,17 @@ def evaluate(
 
       parkgraph evaluate ../shared/data/msra_ner/msra.tar.gz::test --format bio --report reports/msra
     """
+    _check_ner(ner, prefer)
     from . import corpora
     from .evaluate import GoldError, to_markdown
     from .evaluate import evaluate as score
 
     try:
-        documents = corpora.read_corpus(gold, fmt)
         gold_map, prediction_map = corpora.GOLD_LABELS.get(fmt), corpora.PREDICTION_LABELS.get(fmt, {})
         if label_map is not None:
             maps = json.loads(label_map.read_text(encoding="utf-8"))
             gold_map, prediction_map = maps.get("gold", gold_map), maps.get("predictions", prediction_map)
+        documents = corpora.read_corpus(gold, fmt, gold_map)
     except (GoldError, OSError, json.JSONDecodeError) as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
@@ -185,7 +208,7 @@ def evaluate(
         with texts.open("w", encoding="utf-8") as f:
             for doc in documents:
                 f.write(json.dumps({"doc_id": doc.doc_id, "text": doc.text}, ensure_ascii=False) + "\n")
-        run_extract([texts], predictions / "out", quiet=True)
+        run_extract([texts], predictions / "out", quiet=True, ner=ner, prefer=prefer)
         predictions = predictions / "out"
     elif not (predictions / "entities.jsonl").exists():
         console.print(f"[red]error:[/red] {predictions} is not an output folder (no entities.jsonl)")
@@ -202,6 +225,50 @@ def evaluate(
     relation_f1 = data["relations"]["micro"]["f1"] if fmt == "jsonl" else 1.0
     if min(entity_f1, relation_f1) < min_f1:
         raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    corpora: Annotated[
+        Path,
+        typer.Argument(help="Corpora folder laid out as ../shared/data: msra_ner/msra.tar.gz, cluener2020/train.json."),
+    ] = Path("../shared/data"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the trained model goes.")] = Path("models/ner"),
+    seed: Annotated[int, typer.Option(help="Seeds the dev split and the training.")] = 0,
+    exclude: Annotated[
+        list[Path] | None,
+        typer.Option(help="Gold JSONL whose sentences are never trained on (repeatable; default: the park dev set)."),
+    ] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Stop after this many updates (default: the config's).")] = None,
+) -> None:
+    """Train the character-level NER (pipeline/ner.cfg) on MSRA train and CLUENER train.
+
+    The work folder OUT-training keeps the DocBins and checkpoints; the best checkpoint on the
+    held-out dev share is copied to OUT. On 1 CPU core the shipped model took about 2 hours;
+    see models/ner/MODEL_CARD.md.
+
+    Example:
+
+      parkgraph train ../shared/data --out models/ner
+    """
+    from spacy.util import load_config
+
+    from .train import CONFIG_PATH, DEV_GOLD, TRAINING_SETS
+    from .train import train as run_training
+
+    exclude = exclude if exclude is not None else [DEV_GOLD] if DEV_GOLD.exists() else []
+    missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
+    missing += [str(path) for path in exclude if not path.exists()]
+    if missing:
+        console.print(f"[red]error:[/red] {corpora} lacks {', '.join(missing)}")
+        raise typer.Exit(2)
+    overrides = {}
+    if max_steps:
+        # a short run still picks the best of at least four checkpoints
+        every = load_config(CONFIG_PATH)["training"]["eval_frequency"]
+        overrides = {"training.max_steps": max_steps, "training.eval_frequency": max(1, min(every, max_steps // 4))}
+    model = run_training(corpora, out, seed=seed, exclude=exclude, overrides=overrides)
+    console.print(f"model → {model}/")
 
 
 def _graph(folder: Path):

@@ -78,8 +78,16 @@ def _alias_mentions(doc: Doc, aliases: dict[str, Span]) -> None:
         for alias, span in aliases.items()
         for m in re.finditer(re.escape(alias), text)
     ]
+    # a declared alias is surer than the statistical model's guess on the same characters
+    guesses = [e for e in doc.ents if (e._.source or "").startswith("model") and _overlaps_any(e, found)]
+    if guesses:
+        doc.ents = [e for e in doc.ents if e not in guesses]
     taken = [(e.start_char, e.end_char) for e in doc.ents]
     set_entities(doc, resolve_overlaps(found, taken))
+
+
+def _overlaps_any(span: Span, candidates: list[Candidate]) -> bool:
+    return any(c.start < span.end_char and span.start_char < c.end for c in candidates)
 
 
 def _name_of(span: Span) -> str:

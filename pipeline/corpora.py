@@ -111,8 +111,9 @@ def _text_lines(path: Path, member: str | None) -> list[str]:
     return io.StringIO(data.decode("utf-8", errors="replace")).readlines()
 
 
-def read_corpus(spec: str | Path, fmt: str) -> list[GoldDocument]:
-    """Gold documents, labels mapped to ours, from ``spec`` (a file, or ``archive.tar.gz::member``)."""
+def read_corpus(spec: str | Path, fmt: str, mapping: dict[str, str] | None = None) -> list[GoldDocument]:
+    """Gold documents from ``spec`` (a file, or ``archive.tar.gz::member``), labels mapped by
+    ``mapping`` (default: ``GOLD_LABELS[fmt]``); corpus labels it lacks are dropped."""
     if fmt not in FORMATS:
         raise GoldError(f"unknown corpus format {fmt!r}: one of {', '.join(FORMATS)}")
     path_text, _, member = str(spec).partition("::")
@@ -121,7 +122,7 @@ def read_corpus(spec: str | Path, fmt: str) -> list[GoldDocument]:
         raise GoldError(f"{path}: no such corpus file")
     if fmt == "jsonl":
         return load_gold(path)
-    mapping = GOLD_LABELS[fmt]
+    mapping = mapping or GOLD_LABELS[fmt]
     if fmt == "cluener":
         documents = []
         for index, line in enumerate(_text_lines(path, None)):

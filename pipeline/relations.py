@@ -324,23 +324,45 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
 
 
 def _place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
-    """The most specific gazetteer place a park's name starts with, as written (湖北武汉江岸… → 武汉)."""
+    """The most specific gazetteer place a park's name starts with, as written (湖北武汉江岸… → 武汉);
+    each place must lie inside the one before (湘乡城西工业园: 城西区 is in 西宁, not in 湘乡)."""
     places, found, i = lexicon.places(), None, 0
+    name = re.sub(r"[()（）]", "", name)  # 中国(上海)自由贸易试验区 → 上海
     while i < len(name):
         match = next((name[i:j] for j in range(min(len(name), i + 8), i + 1, -1) if name[i:j] in places), None)
-        if not match:
+        if not match or (found and not _inside(places[match], found[1])):
             break
         found, i = (match, places[match]), i + len(match)
     return found
 
 
+def _inside(inner: lexicon.Place, outer: lexicon.Place) -> bool:
+    if outer.level == "province":
+        return inner.province == outer.name and inner != outer
+    if outer.level == "city":
+        return inner.city == outer.name and inner != outer
+    return outer.level == "country" and inner.level != "country"
+
+
+# jieba tags these as places, but they only say where in a city (湘乡城西…, 某某新区)
+GENERIC_LOCALITIES = {"新区", "城区", "市区", "郊区", "城东", "城西", "城南", "城北", "东部", "西部", "南部", "北部"}
+
+
 def _locality_in_name(name: str) -> str | None:
-    """A town below the gazetteer's counties that opens a park's name: a word jieba tags as a
-    place, followed only by a generic descriptor (燕郊经济技术开发区 → 燕郊)."""
+    """A town below the gazetteer's counties in a park's name, after the gazetteer places it
+    opens with: a word jieba tags as a place, followed only by a generic descriptor
+    (杭州下沙经济技术开发区 → 下沙, 燕郊经济技术开发区 → 燕郊; 湖北武汉江岸岱家山科创城 has none)."""
     head = HEAD_PATTERN.search(name)
     words = list(jieba.cut(name[: head.start()])) if head else []
-    if words and WORD_TAGS.get(words[0]) == "ns" and len(words[0]) >= 2 and not _is_specific_text("".join(words[1:])):
-        return words[0]
+    places = lexicon.places()
+    i = 0
+    while i < len(words) and words[i] in places:
+        i += 1
+    if i == len(words):
+        return None
+    word, rest = words[i], "".join(words[i + 1 :])
+    if WORD_TAGS.get(word) == "ns" and len(word) >= 2 and word not in GENERIC_LOCALITIES:
+        return None if _is_specific_text(rest) else word
     return None
 
 
@@ -350,10 +372,10 @@ def _is_specific_text(text: str) -> bool:
 
 
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
-    """Each park lies in one place, in this order: a gazetteer place its name starts with
-    (湖北武汉… → 武汉), its lexicon city (中关村软件园 → 北京), a place written right before it in the
-    text (梅李镇的梅李…工业园), a town opening its name (燕郊经济技术开发区 → 燕郊), its parent
-    park's place."""
+    """Each park lies in the most specific place its name or the text gives, in this order: a
+    town in its name (杭州下沙经济技术开发区 → 下沙, 中关村软件园 → 中关村), the most specific
+    gazetteer place its name starts with (湖北武汉江岸… → 武汉), its lexicon city, a place written
+    right before it in the text (梅李镇的梅李…工业园), its parent park's place."""
     doc_places = {}
     for entity, record in ctx.records.items():
         if isinstance(record, lexicon.Place):
@@ -373,14 +395,16 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         in_name = next((p for p in map(_place_in_name, names) if p), None)
         record = ctx.records.get(m.entity)
         locality = next((p for p in map(_locality_in_name, names) if p), None)
-        if in_name:
+        if locality:
+            located[m.entity] = locality
+        elif in_name:
             written, place = in_name
             located[m.entity] = doc_places.get(place) if place in doc_places else written
         elif isinstance(record, lexicon.Park) and record.city and record.city in lexicon.places():
             place = lexicon.places()[record.city]
             located[m.entity] = doc_places.get(place) or _short_name(place)
-        elif m.entity in before or locality:
-            located[m.entity] = before.get(m.entity) or locality
+        elif m.entity in before:
+            located[m.entity] = before[m.entity]
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail]

@@ -2,8 +2,8 @@
 
 Candidates come from the lexicons (real parks, places, organisations), the name grammars, the
 money pattern and the person finder; the longest span wins, a lexicon beating a grammar on the
-same span. A trained model's ``doc.ents`` can run before this component: with
-``overwrite_ents = false`` the rules only fill the gaps the model left.
+same span. The statistical tagger (ner.py) shares ``MentionTagger``: whichever runs first
+overwrites, the other fills only the gaps (``overwrite_ents = false``); default.cfg says which.
 """
 
 from __future__ import annotations
@@ -54,6 +54,11 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
     candidates.extend(find_names(sent))
     candidates.extend(Candidate(m.start, m.end, "MONEY", "money", 0.95) for m in find_money(text))
     candidates.extend(Candidate(s, e, "PERSON", "person", 0.8) for s, e in find_persons(text, words))
+    return candidates
+
+
+def outside_quoted_names(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Drop the candidates inside a quoted platform or project name (“中关村开放实验室”)."""
     quoted = [(m.start(1), m.end(1)) for m in QUOTED_NAME.finditer(text)]
     return [c for c in candidates if not any(a <= c.start and c.end <= b for a, b in quoted)]
 
@@ -100,19 +105,32 @@ def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None
     doc.ents = sorted(spans, key=lambda s: s.start)
 
 
-class RuleTagger:
-    def __init__(self, nlp: Language, name: str, overwrite_ents: bool) -> None:
+class MentionTagger:
+    """Writes a source's mentions as ``doc.ents``: replacing what is there (``overwrite_ents``)
+    or only in its gaps. The rules and the statistical taggers differ only in ``mentions``."""
+
+    def __init__(self, name: str, overwrite_ents: bool) -> None:
         self.name = name
         self.overwrite_ents = overwrite_ents
 
+    def mentions(self, doc: Doc) -> list[Candidate]:
+        raise NotImplementedError
+
     def __call__(self, doc: Doc) -> Doc:
-        words = token_offsets(doc)
-        candidates = rule_candidates(doc._.norm_text, words)
+        return self.write(doc, self.mentions(doc))
+
+    def write(self, doc: Doc, mentions: list[Candidate]) -> Doc:
+        candidates = outside_quoted_names(doc._.norm_text, mentions)
         taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]
         if self.overwrite_ents:
             doc.ents = []
         set_entities(doc, resolve_overlaps(candidates, taken), keep=not self.overwrite_ents)
         return doc
+
+
+class RuleTagger(MentionTagger):
+    def mentions(self, doc: Doc) -> list[Candidate]:
+        return rule_candidates(doc._.norm_text, token_offsets(doc))
 
 
 @Language.factory(
@@ -122,4 +140,4 @@ class RuleTagger:
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0},
 )
 def create_rule_tagger(nlp: Language, name: str, overwrite_ents: bool) -> RuleTagger:
-    return RuleTagger(nlp, name, overwrite_ents)
+    return RuleTagger(name, overwrite_ents)

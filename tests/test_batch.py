@@ -51,11 +51,14 @@ def test_two_workers_write_the_same_output_as_one(tmp_path):
 
 
 def test_kill_and_resume_gives_the_uninterrupted_result(tmp_path):
+    # rules only (--ner none): crash safety is about the tables, and the NER model would make the
+    # 120k-character corpus take a minute per run
     source = corpus(tmp_path, copies=12)
     reference = tmp_path / "reference"
-    extract([source], reference, workers=1)
+    extract([source], reference, workers=1, ner="none")
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "pipeline", "extract", str(source), "--out", str(out), "-q", "--workers", "1"]
+    cmd += ["--ner", "none"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -69,7 +72,7 @@ def test_kill_and_resume_gives_the_uninterrupted_result(tmp_path):
     assert 0 < len(read(out, "documents")) < total, "the run was not killed mid-way"
     with (out / "entities.jsonl").open("a", encoding="utf-8") as f:
         f.write('{"doc_id": "half a li')  # what a crash mid-write would leave
-    result = extract([source], out, workers=1, resume=True)
+    result = extract([source], out, workers=1, resume=True, ner="none")
     assert result.skipped > 0 and result.skipped + result.documents == total
     for table in TABLES:  # done documents are a prefix, the rest is appended in input order
         assert read(out, table) == read(reference, table)
@@ -156,7 +159,8 @@ def test_hostile_inputs_are_all_accounted_for(tmp_path):
         json.dumps({"doc_id": "j1", "text": SENTENCE}, ensure_ascii=False) + "\n{not json\n", encoding="utf-8"
     )
     out = tmp_path / "out"
-    result = extract([folder], out, workers=1)
+    # rules only: the NER model reads ~5k characters/s, and the 10 MB line would take half an hour
+    result = extract([folder], out, workers=1, ner="none")
     docs = {d["doc_id"]: d for d in read(out, "documents")}
     assert set(docs) == {
         "utf8",

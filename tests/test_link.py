@@ -53,10 +53,19 @@ def test_registered_capital_is_not_an_investment(nlp):
     assert all(amount is None for *_, amount in rels)
 
 
-def test_park_in_from_the_place_in_its_name_and_the_lexicon(nlp):
-    rels = relations(nlp, "湖北武汉江岸岱家山科创城举行活动。中关村软件园举行活动。")
-    assert ("湖北武汉江岸岱家山科创城", "PARK_IN", "武汉", None) in rels
-    assert ("中关村软件园", "PARK_IN", "北京", None) in rels
+def test_park_in_takes_the_most_specific_place_of_the_name_then_the_lexicon(nlp):
+    text = "湖北武汉江岸岱家山科创城举行活动。中关村软件园举行活动。天府软件园举行活动。"
+    rels = relations(nlp, text)
+    assert ("湖北武汉江岸岱家山科创城", "PARK_IN", "武汉", None) in rels  # ANNOTATION.md's example
+    assert ("中关村软件园", "PARK_IN", "中关村", None) in rels  # a town in the name beats the lexicon city
+    assert ("天府软件园", "PARK_IN", "成都", None) in rels  # no place in the name: the lexicon's city
+
+
+def test_park_in_walks_the_place_hierarchy_in_the_name(nlp):
+    rels = relations(nlp, "杭州下沙经济技术开发区举行活动。湘乡城西工业园举行活动。中国(上海)自由贸易试验区举行活动。")
+    assert ("杭州下沙经济技术开发区", "PARK_IN", "下沙", None) in rels
+    assert ("湘乡城西工业园", "PARK_IN", "湘乡", None) in rels  # 城西区 lies in 西宁, not in 湘乡
+    assert ("中国(上海)自由贸易试验区", "PARK_IN", "上海", None) in rels
 
 
 def test_seed_relations_cover_the_park_companies(seed_doc):

@@ -108,7 +108,7 @@ def test_show_lists_the_park_companies_with_evidence(seed_out):
 
 
 def test_path_and_exports(seed_out, tmp_path):
-    result = runner.invoke(app, ["graph", "path", "国盾量子", "北京", str(seed_out), "--json"])
+    result = runner.invoke(app, ["graph", "path", "国盾量子", "中关村", str(seed_out), "--json"])
     assert result.exit_code == 0
     hops = json.loads(result.stdout)
     assert [h["relation"] for h in hops] == ["LOCATED_IN", "PARK_IN"]

@@ -1,0 +1,111 @@
+"""Optional NER backend: a HanLP model on disk (``--ner hanlp:PATH``; ``pip install 'parkgraph[hanlp]'``).
+
+HanLP's pretrained models download from its hub at load time; this backend only loads a model
+folder the user already has (trained with HanLP or with ``train_hanlp_ner`` below). Its labels
+map to ours: MSRA's NR/NS/NT, OntoNotes' PERSON/GPE/ORG/MONEY, and the PER/LOC/ORG of BIO
+corpora. An ORG becomes COMPANY, PARK or ORG by its name's head, as with the shipped model.
+
+HanLP 2.1.5's RNN tagger passes its CRF constraints where the CRF expects ``batch_first``, so
+the CRF reads the LSTM's batch-major output as time-major and learns nothing; ``batch_first`` is
+forced on, in training and after loading.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .ner import STATISTICAL_TAGGER, model_mention
+from .tag import Candidate, MentionTagger
+
+INSTALL_HINT = "pip install 'parkgraph[hanlp]' (hanlp==2.1.5 with torch==2.13.0)"
+HANLP_LABELS = {
+    "NR": "PERSON",
+    "NS": "LOC",
+    "NT": "ORG",
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "ORG": "ORG",
+    "MONEY": "MONEY",
+}
+
+
+def hanlp_problem(path: str | Path) -> str | None:
+    """Why ``--ner hanlp:PATH`` cannot run here, or None."""
+    if importlib.util.find_spec("hanlp") is None:
+        return f"--ner hanlp needs HanLP, which is not installed: {INSTALL_HINT}"
+    if not (Path(path) / "meta.json").exists() and not (Path(path) / "config.json").exists():
+        return f"{path}: not a HanLP model folder (no meta.json or config.json)"
+    return None
+
+
+def _force_batch_first(component) -> None:
+    crf = getattr(getattr(component, "model", None), "crf", None)
+    if crf is not None:
+        crf.batch_first = True
+
+
+def load_hanlp(path: str | Path):
+    """``hanlp.load(path)`` with the CRF fixed; raises ImportError with the install hint."""
+    if problem := hanlp_problem(path):
+        raise ImportError(problem) if "not installed" in problem else FileNotFoundError(problem)
+    import hanlp
+
+    component = hanlp.load(str(path))
+    _force_batch_first(component)
+    return component
+
+
+def train_hanlp_ner(train_tsv: Path, dev_tsv: Path, save_dir: Path, **fit_options) -> Path:
+    """Train HanLP's BiLSTM-CRF tagger on ``char<TAB>tag`` files (BIO), with the CRF fixed."""
+    from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
+
+    recognizer = RNNNamedEntityRecognizer()
+    build_model = recognizer.build_model
+
+    def build_fixed_model(**kwargs):
+        model = build_model(**kwargs)
+        if model.crf is not None:
+            model.crf.batch_first = True
+        return model
+
+    # an instance attribute, so the saved model names HanLP's own class and loads without us
+    recognizer.build_model = build_fixed_model
+    recognizer.fit(str(train_tsv), str(dev_tsv), str(save_dir), **fit_options)
+    return save_dir
+
+
+class HanLPTagger(MentionTagger):
+    """Runs a HanLP tagger sentence by sentence over the normalised characters."""
+
+    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool) -> None:
+        super().__init__(name, overwrite_ents)
+        self.model = load_hanlp(model)
+
+    def mentions(self, doc: Doc) -> list[Candidate]:
+        norm = doc._.norm_text
+        sentences = [(s.start_char, s.end_char) for s in doc.sents if norm[s.start_char : s.end_char].strip()]
+        if not sentences:
+            return []
+        predicted = self.model.predict([list(norm[a:b]) for a, b in sentences])
+        return list(_candidates(sentences, predicted, norm))
+
+
+def _candidates(sentences: list[tuple[int, int]], predicted: list, norm: str) -> Iterable[Candidate]:
+    for (offset, _), entities in zip(sentences, predicted):
+        for _text, label, begin, end in entities:
+            if label in HANLP_LABELS:
+                mention = model_mention(norm, offset + begin, offset + end, HANLP_LABELS[label], "model:hanlp", 0.8)
+                if mention:
+                    yield mention
+
+
+@Language.factory("parkgraph_hanlp_ner", default_config={"model": "", "overwrite_ents": True}, **STATISTICAL_TAGGER)
+def create_hanlp_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool) -> HanLPTagger:
+    return HanLPTagger(nlp, name, model, overwrite_ents)
