@@ -244,7 +244,7 @@ def train(
     """Train the character-level NER (pipeline/ner.cfg) on MSRA train and CLUENER train.
 
     The work folder OUT-training keeps the DocBins and checkpoints; the best checkpoint on the
-    held-out dev share is copied to OUT. On 1 CPU core the shipped model took about 2 hours;
+    held-out dev share is copied to OUT. On one CPU core the shipped model took about an hour;
     see models/ner/MODEL_CARD.md.
 
     Example:

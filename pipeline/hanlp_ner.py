@@ -63,7 +63,8 @@ def load_hanlp(path: str | Path):
 
 
 def train_hanlp_ner(train_tsv: Path, dev_tsv: Path, save_dir: Path, **fit_options) -> Path:
-    """Train HanLP's BiLSTM-CRF tagger on ``char<TAB>tag`` files (BIO), with the CRF fixed."""
+    """Train HanLP's BiLSTM-CRF tagger on ``char<TAB>tag`` files (BIO), with the CRF fixed and a
+    fixed seed unless ``fit_options`` gives one (HanLP's default seed is the clock)."""
     from hanlp.components.ner.rnn_ner import RNNNamedEntityRecognizer
 
     recognizer = RNNNamedEntityRecognizer()
@@ -77,7 +78,7 @@ def train_hanlp_ner(train_tsv: Path, dev_tsv: Path, save_dir: Path, **fit_option
 
     # an instance attribute, so the saved model names HanLP's own class and loads without us
     recognizer.build_model = build_fixed_model
-    recognizer.fit(str(train_tsv), str(dev_tsv), str(save_dir), **fit_options)
+    recognizer.fit(str(train_tsv), str(dev_tsv), str(save_dir), **{"seed": 0, **fit_options})
     return save_dir
 
 

@@ -35,7 +35,7 @@ from .normalise import normalise
 from .segment import JiebaTokenizer, token_offsets
 from .tag import Candidate, MentionTagger
 
-MODEL_LABELS = ("PERSON", "LOC", "ORG")
+ORG_KIND_DIR = "org_kind"  # inside the model folder: the company-or-organisation classifier
 POSITIONS = ("S", "B", "M", "E")  # single-character word, begin, middle, end
 
 
@@ -80,24 +80,33 @@ def create_char_tokenizer():
     return lambda nlp: CharTokenizer(nlp.vocab)
 
 
-def model_label(name: str, label: str) -> str:
-    """Our label for a model mention: an ORG whose name ends in a company or park head is one."""
+def model_label(name: str, label: str, org_kind: Language | None = None) -> str:
+    """Our label for a model mention: an ORG whose name ends in a company, park or organisation
+    head is one (…有限公司, …软件园, …委员会); a name without a telling head (腾讯, 北约) is
+    classified by ``org_kind``, the character n-gram classifier trained on CLUENER's split."""
     if label != "ORG":
         return label
     for size in range(min(len(name), 5), 0, -1):
         if (head := HEADS.get(name[-size:])) is not None:
             return head
+    if org_kind is not None:
+        cats = org_kind(name).cats
+        return "COMPANY" if cats["COMPANY"] > cats["ORG"] else "ORG"
     return "ORG"
 
 
-def model_mention(text: str, start: int, end: int, label: str, source: str, score: float) -> Candidate | None:
+def model_mention(
+    text: str, start: int, end: int, label: str, source: str, score: float, org_kind: Language | None = None
+) -> Candidate | None:
     """A model's span as a candidate with our label, without the whitespace at its edges (the
     jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or end on one)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Candidate(start, end, model_label(text[start:end], label), source, score) if start < end else None
+    if start == end:
+        return None
+    return Candidate(start, end, model_label(text[start:end], label, org_kind), source, score)
 
 
 def resolve_model_path(model: str | Path) -> Path:
@@ -113,7 +122,9 @@ class ModelTagger(MentionTagger):
         super().__init__(name, overwrite_ents)
         if problem := ner_problem(model):
             raise FileNotFoundError(problem)
-        self.model = spacy.load(resolve_model_path(model))
+        path = resolve_model_path(model)
+        self.model = spacy.load(path)
+        self.org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
 
     def mentions(self, doc: Doc) -> list[Candidate]:
         return self._found(doc, self._tag([doc])[0])
@@ -132,7 +143,9 @@ class ModelTagger(MentionTagger):
 
     def _found(self, doc: Doc, chars: Doc) -> list[Candidate]:
         norm = doc._.norm_text
-        found = (model_mention(norm, e.start_char, e.end_char, e.label_, "model", 0.85) for e in chars.ents)
+        found = (
+            model_mention(norm, e.start_char, e.end_char, e.label_, "model", 0.85, self.org_kind) for e in chars.ents
+        )
         return [m for m in found if m]
 
 

@@ -76,11 +76,19 @@ def tiny_corpora(tmp_path_factory):
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
     (root / "cluener2020").mkdir()
-    record = {
-        "text": "赵敏在杭州市西湖区任职。",
-        "label": {"name": {"赵敏": [[0, 1]]}, "address": {"杭州市西湖区": [[3, 8]]}},
-    }
-    (root / "cluener2020" / "train.json").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    labels = {"name": {"赵敏": [[0, 1]]}, "address": {"杭州市西湖区": [[3, 8]]}}
+    records = [{"text": "赵敏在杭州市西湖区任职。", "label": labels}]
+    records += [
+        {"text": f"{name}发布公告。", "label": {kind: {name: [[0, len(name) - 1]]}}}
+        for name, kind in [
+            ("腾讯", "company"),
+            ("新浪", "company"),
+            ("北约", "government"),
+            ("红十字会", "organization"),
+        ]
+    ]
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    (root / "cluener2020" / "train.json").write_text(lines, encoding="utf-8")
     return root
 
 
@@ -89,6 +97,7 @@ def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corp
     result = CliRunner().invoke(app, ["train", str(tiny_corpora), "--out", str(model), "--max-steps", "120"])
     assert result.exit_code == 0, result.output
     assert (model / "config.cfg").exists() and (tmp_path / "ner-training" / "train.spacy").exists()
+    assert (model / "org_kind" / "meta.json").exists()
     nlp = pipeline.load(ner=str(model))
     mentions = nlp.get_pipe("ner").mentions(nlp.make_doc("张伟在北京创办了华为公司。"))
     assert {(m.start, m.end, m.label) for m in mentions} >= {(0, 2, "PERSON"), (8, 12, "COMPANY")}
@@ -120,18 +129,29 @@ def test_hanlp_backend_runs_a_model_trained_offline(tmp_path):
     msra_tags = "\n".join(lines).replace("-PER", "-NR").replace("-LOC", "-NS").replace("-ORG", "-NT")
     (tmp_path / "train.tsv").write_text(msra_tags + "\n", encoding="utf-8")
     options = {"epochs": 40, "embed": 32, "rnn_hidden": 32, "batch_size": 10, "lr": 0.01, "patience": 40}
-    model = train_hanlp_ner(
-        tmp_path / "train.tsv", tmp_path / "train.tsv", tmp_path / "hanlp", verbose=False, **options
-    )
+    tsv = tmp_path / "train.tsv"
+    model = train_hanlp_ner(tsv, tsv, tmp_path / "hanlp", verbose=False, **options)
     assert load_hanlp(model).model.crf.batch_first is True
 
-    text = "王芳在上海加入了腾讯集团。"
+    text = "李娜来到上海访问腾讯集团。"  # a training sentence: a 40-epoch toy model only has to remember it
     (tmp_path / "in.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app, ["extract", str(tmp_path / "in.txt"), "--out", str(out), "--ner", f"hanlp:{model}"]
-    )
+    args = ["extract", str(tmp_path / "in.txt"), "--out", str(out), "--ner", f"hanlp:{model}", "--prefer", "model"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in (out / "entities.jsonl").read_text(encoding="utf-8").splitlines()]
     found = {(r["text"], r["label"]) for r in rows if r["source"] == "model:hanlp"}
-    assert {("王芳", "PERSON"), ("腾讯集团", "COMPANY")} <= found
+    assert {("李娜", "PERSON"), ("腾讯集团", "COMPANY")} <= found
+
+
+def test_the_shipped_model_fills_the_gaps_the_rules_leave(nlp):
+    doc = nlp("张伟在北京创办了一家企业。")  # no title or verb of saying: the person rules stay silent
+    found = {(e.text, e.label_, e._.source) for e in doc.ents}
+    assert ("张伟", "PERSON", "model") in found
+    assert ("北京", "LOC", "lexicon:place") in found  # where both find a span, the rules' stands
+
+
+def test_names_without_a_telling_head_are_classified_company_or_org():
+    org_kind = spacy.load(pipeline.ner.resolve_model_path("ner") / pipeline.ner.ORG_KIND_DIR)
+    assert {model_label(n, "ORG", org_kind) for n in ("腾讯", "阿里巴巴", "新浪")} == {"COMPANY"}
+    assert {model_label(n, "ORG", org_kind) for n in ("北约", "中国足协", "联合国儿童基金会")} == {"ORG"}
