@@ -54,9 +54,8 @@ def unseen_sentences(spec: str, data: Path, folder: Path) -> list[str]:
     return [str(gold), "--format", "jsonl", "--label-map", str(label_map)]
 
 
-def evaluate(spec: str, fmt: str, options: list[str], data: Path) -> dict:
+def evaluate(source: list[str], options: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as report:
-        source = unseen_sentences(spec, data, Path(report)) if fmt == "unseen" else [spec, "--format", fmt]
         cmd = [sys.executable, "-m", "pipeline", "evaluate", *source, "--report", report, *options]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return json.loads((Path(report) / "evaluation.json").read_text(encoding="utf-8"))
@@ -96,7 +95,9 @@ def main() -> None:
         if not Path(spec.split("::")[0]).exists():
             lines.append(f"| {name} | (not found) |" + " |" * (len(SETTINGS) + 4))
             continue
-        results = [scores(evaluate(spec, fmt, options, args.data), fmt) for _, options in SETTINGS]
+        with tempfile.TemporaryDirectory() as folder:
+            source = unseen_sentences(spec, args.data, Path(folder)) if fmt == "unseen" else [spec, "--format", fmt]
+            results = [scores(evaluate(source, options), fmt) for _, options in SETTINGS]
         (default, bounds) = results[0]
         for label, s in default.items():
             f1s = " | ".join(f"{strict.get(label, {}).get('f1', float('nan')):.3f}" for strict, _ in results)

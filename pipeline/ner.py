@@ -48,11 +48,7 @@ class CharTokenizer(JiebaTokenizer):
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
-        offsets, position = [], 0
-        for word in self.jieba.cut(norm, HMM=True):
-            offsets.append((position, position + len(word)))
-            position += len(word)
-        return self.from_words(norm, offsets)
+        return self.from_words(norm, self.word_spans(norm))
 
     def from_words(self, text: str, words: Iterable[tuple[int, int]]) -> Doc:
         """The character Doc of ``text`` already segmented into ``words`` (character offsets)."""

@@ -33,14 +33,19 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
-        words, position = [], 0
-        for word in self.jieba.cut(norm, HMM=True):
-            words.append(text[position : position + len(word)])
-            position += len(word)
+        words = [text[start:end] for start, end in self.word_spans(norm)]
         words, spaces = get_words_and_spaces(words, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.norm_text = norm
         return doc
+
+    def word_spans(self, norm: str) -> list[tuple[int, int]]:
+        """(start, end) of each jieba word of the normalised text."""
+        spans, position = [], 0
+        for word in self.jieba.cut(norm, HMM=True):
+            spans.append((position, position + len(word)))
+            position += len(word)
+        return spans
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
