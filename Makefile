@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 $(BIN)/parkgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,hanlp]'
+	$(BIN)/pip install --quiet -e '.[dev,hanlp,train]'
 	touch $@
 
 .PHONY: demo test test-deps lint evaluate bench

@@ -48,5 +48,6 @@ def load(config_path: str | Path = CONFIG_PATH, ner: str = "model", prefer: str 
         order.remove("ner")
         order.insert(order.index("rules") + (prefer == "rules"), "ner")
         config["components"]["ner"]["overwrite_ents"] = prefer == "model"
+        config["components"]["ner"]["outranks"] = []
         config["components"]["rules"]["overwrite_ents"] = prefer == "rules"
     return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)

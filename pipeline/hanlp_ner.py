@@ -85,8 +85,8 @@ def train_hanlp_ner(train_tsv: Path, dev_tsv: Path, save_dir: Path, **fit_option
 class HanLPTagger(MentionTagger):
     """Runs a HanLP tagger sentence by sentence over the normalised characters."""
 
-    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool) -> None:
-        super().__init__(name, overwrite_ents)
+    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> None:
+        super().__init__(name, overwrite_ents, outranks)
         self.model = load_hanlp(model)
 
     def mentions(self, doc: Doc) -> list[Candidate]:
@@ -107,6 +107,8 @@ def _candidates(sentences: list[tuple[int, int]], predicted: list, norm: str) ->
                     yield mention
 
 
-@Language.factory("parkgraph_hanlp_ner", default_config={"model": "", "overwrite_ents": True}, **STATISTICAL_TAGGER)
-def create_hanlp_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool) -> HanLPTagger:
-    return HanLPTagger(nlp, name, model, overwrite_ents)
+@Language.factory(
+    "parkgraph_hanlp_ner", default_config={"model": "", "overwrite_ents": True, "outranks": []}, **STATISTICAL_TAGGER
+)
+def create_hanlp_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> HanLPTagger:
+    return HanLPTagger(nlp, name, model, overwrite_ents, outranks)

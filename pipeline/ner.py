@@ -1,18 +1,8 @@
-"""Stage 2 (model): a character-level NER trained on public corpora (``parkgraph train``).
+"""Stage 2 (model): the character BiLSTM-CRF of ``parkgraph train`` as a pipeline component.
 
-An NER over jieba tokens cannot start or end an entity inside a word, and jieba glues names to
-their neighbours often (see the model card), so the model reads one token per character. Each
-character token carries its jieba word as features, which is what lifts a character model above
-a plain one (the word-lattice idea of Lattice-LSTM and SoftLexicon, in its cheapest form):
-
-- ``ORTH``: the character (of the normalised text);
-- ``NORM``: the character bigram starting here;
-- ``LEMMA``: the jieba word the character lies in;
-- ``TAG``: the character's position in that word, ``B``/``M``/``E``/``S``.
-
-The model predicts PERSON, LOC and ORG (MSRA's scheme, the one every corpus can be mapped to);
-an ORG becomes COMPANY, PARK or ORG by the head of its name (grammar.py), so the company/
-organisation split never has to be learnt from corpora that disagree on it.
+The network (``charnet.py``) predicts PERSON, LOC and ORG (MSRA's scheme, the one every corpus
+can be mapped to); an ORG becomes COMPANY, PARK or ORG by the head of its name (grammar.py), so
+the company/organisation split never has to be learnt from corpora that disagree on it.
 """
 
 from __future__ import annotations
@@ -20,60 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import numpy
 import spacy
-from spacy.attrs import LEMMA, NORM, TAG
 from spacy.language import Language
-from spacy.strings import get_string_id
 from spacy.tokens import Doc
-from spacy.util import minibatch, registry
-from spacy.vocab import Vocab
+from spacy.util import minibatch
 
+from .charnet import WEIGHTS, CharNet
 from .grammar import HEADS
 from .lexicon import models_dir
-from .normalise import normalise
-from .segment import JiebaTokenizer, token_offsets
+from .segment import token_offsets
 from .tag import Candidate, MentionTagger
 
 ORG_KIND_DIR = "org_kind"  # inside the model folder: the company-or-organisation classifier
-POSITIONS = ("S", "B", "M", "E")  # single-character word, begin, middle, end
-
-
-class CharTokenizer(JiebaTokenizer):
-    """One token per character of the normalised text, with its jieba word as features."""
-
-    def __init__(self, vocab: Vocab) -> None:
-        super().__init__(vocab)
-        self.position_ids = [vocab.strings.add(p) for p in POSITIONS]
-
-    def __call__(self, text: str) -> Doc:
-        norm = normalise(text)
-        return self.from_words(norm, self.word_spans(norm))
-
-    def from_words(self, text: str, words: Iterable[tuple[int, int]]) -> Doc:
-        """The character Doc of ``text`` already segmented into ``words`` (character offsets)."""
-        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
-        if not text:
-            return doc
-        # Hashes only: adding every bigram and word to the StringStore would grow it without bound.
-        position_ids = self.position_ids
-        features = numpy.zeros((len(text), 3), dtype="uint64")
-        for start, end in words:
-            word_id = get_string_id(text[start:end])
-            features[start:end, 1] = word_id
-            if end - start == 1:
-                features[start, 2] = position_ids[0]
-            else:
-                features[start, 2] = position_ids[1]
-                features[start + 1 : end - 1, 2] = position_ids[2]
-                features[end - 1, 2] = position_ids[3]
-        features[:, 0] = [get_string_id(text[i : i + 2]) for i in range(len(text))]
-        return doc.from_array([NORM, LEMMA, TAG], features)
-
-
-@registry.tokenizers("parkgraph.CharTokenizer.v1")
-def create_char_tokenizer():
-    return lambda nlp: CharTokenizer(nlp.vocab)
 
 
 def model_label(name: str, label: str, org_kind: Language | None = None) -> str:
@@ -95,12 +43,13 @@ def model_mention(
     text: str, start: int, end: int, label: str, source: str, score: float, org_kind: Language | None = None
 ) -> Candidate | None:
     """A model's span as a candidate with our label, without the whitespace at its edges (the
-    jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or end on one)."""
+    jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or end on one); none
+    for a span across a line break (a name broken over two lines is a broken page)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start == end:
+    if start == end or "\n" in text[start:end]:
         return None
     return Candidate(start, end, model_label(text[start:end], label, org_kind), source, score)
 
@@ -112,37 +61,33 @@ def resolve_model_path(model: str | Path) -> Path:
 
 
 class ModelTagger(MentionTagger):
-    """The character model of ``parkgraph train`` over a jieba ``Doc``."""
+    """The character BiLSTM-CRF of ``parkgraph train`` over a jieba ``Doc``."""
 
-    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool) -> None:
-        super().__init__(name, overwrite_ents)
+    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> None:
+        super().__init__(name, overwrite_ents, outranks)
         if problem := ner_problem(model):
             raise FileNotFoundError(problem)
         path = resolve_model_path(model)
-        self.model = spacy.load(path)
+        self.model = CharNet(path)
         self.org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
 
     def mentions(self, doc: Doc) -> list[Candidate]:
-        return self._found(doc, self._tag([doc])[0])
+        return self._tag([doc])[0]
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        # the model's matrix products over many documents at once: ~1.6× faster on sentences
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        # the network's matrix products over many sentences at once
         for batch in minibatch(docs, batch_size):
-            for doc, chars in zip(batch, self._tag(batch)):
-                yield self.write(doc, self._found(doc, chars))
+            for doc, mentions in zip(batch, self._tag(batch)):
+                yield self.write(doc, mentions)
 
-    def _tag(self, docs: list[Doc]) -> list[Doc]:
-        chars = [self.model.tokenizer.from_words(d._.norm_text, token_offsets(d)) for d in docs]
-        for _, component in self.model.pipeline:
-            chars = list(component.pipe(chars, batch_size=len(chars)))
-        return chars
-
-    def _found(self, doc: Doc, chars: Doc) -> list[Candidate]:
-        norm = doc._.norm_text
-        found = (
-            model_mention(norm, e.start_char, e.end_char, e.label_, "model", 0.85, self.org_kind) for e in chars.ents
-        )
-        return [m for m in found if m]
+    def _tag(self, docs: list[Doc]) -> list[list[Candidate]]:
+        found = self.model.tag([(d._.norm_text, token_offsets(d)) for d in docs])
+        mentions = []
+        for doc, spans in zip(docs, found):
+            text = doc._.norm_text
+            candidates = (model_mention(text, a, b, label, "model", 0.85, self.org_kind) for a, b, label in spans)
+            mentions.append([m for m in candidates if m])
+        return mentions
 
 
 # what every statistical tagger's factory declares (this one and hanlp_ner.py's)
@@ -152,9 +97,13 @@ STATISTICAL_TAGGER = {
 }
 
 
-@Language.factory("parkgraph_ner", default_config={"model": "ner", "overwrite_ents": True}, **STATISTICAL_TAGGER)
-def create_model_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool) -> ModelTagger:
-    return ModelTagger(nlp, name, model, overwrite_ents)
+@Language.factory(
+    "parkgraph_ner",
+    default_config={"model": "ner", "overwrite_ents": True, "outranks": []},
+    **STATISTICAL_TAGGER,
+)
+def create_model_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> ModelTagger:
+    return ModelTagger(nlp, name, model, overwrite_ents, outranks)
 
 
 def ner_problem(ner: str) -> str | None:
@@ -166,6 +115,6 @@ def ner_problem(ner: str) -> str | None:
 
         return hanlp_problem(ner[6:])
     path = resolve_model_path("ner" if ner == "model" else ner)  # "model": the shipped one
-    if not (path / "config.cfg").exists():
+    if not (path / WEIGHTS).exists():
         return f"{path}: no NER model there (train one with `parkgraph train`)"
     return None

@@ -29,23 +29,14 @@ class JiebaTokenizer:
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
-        self.jieba = jieba.dt  # the default tokenizer: one dictionary in memory, shared with grammar.py
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
-        words = [text[start:end] for start, end in self.word_spans(norm)]
+        words = [text[start:end] for start, end in word_spans(norm)]
         words, spaces = get_words_and_spaces(words, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.norm_text = norm
         return doc
-
-    def word_spans(self, norm: str) -> list[tuple[int, int]]:
-        """(start, end) of each jieba word of the normalised text."""
-        spans, position = [], 0
-        for word in self.jieba.cut(norm, HMM=True):
-            spans.append((position, position + len(word)))
-            position += len(word)
-        return spans
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
@@ -63,6 +54,16 @@ class JiebaTokenizer:
 
     def from_disk(self, path, **kwargs) -> JiebaTokenizer:
         return self
+
+
+def word_spans(norm: str) -> list[tuple[int, int]]:
+    """(start, end) of each jieba word of the normalised text, by jieba's default tokenizer (one
+    dictionary in memory, shared with grammar.py and the NER's features)."""
+    spans, position = [], 0
+    for word in jieba.dt.cut(norm, HMM=True):
+        spans.append((position, position + len(word)))
+        position += len(word)
+    return spans
 
 
 @registry.tokenizers("parkgraph.JiebaTokenizer.v1")

@@ -9,6 +9,7 @@ overwrites, the other fills only the gaps (``overwrite_ents = false``); default.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -107,11 +108,14 @@ def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None
 
 class MentionTagger:
     """Writes a source's mentions as ``doc.ents``: replacing what is there (``overwrite_ents``)
-    or only in its gaps. The rules and the statistical taggers differ only in ``mentions``."""
+    or only in its gaps, except that a mention replaces the entities it overlaps when all of
+    them come from a source it ``outranks`` (``"person"``, ``"lexicon:place"``). The rules and
+    the statistical taggers differ only in ``mentions``."""
 
-    def __init__(self, name: str, overwrite_ents: bool) -> None:
+    def __init__(self, name: str, overwrite_ents: bool, outranks: Iterable[str] = ()) -> None:
         self.name = name
         self.overwrite_ents = overwrite_ents
+        self.outranks = frozenset(outranks)
 
     def mentions(self, doc: Doc) -> list[Candidate]:
         raise NotImplementedError
@@ -121,9 +125,17 @@ class MentionTagger:
 
     def write(self, doc: Doc, mentions: list[Candidate]) -> Doc:
         candidates = outside_quoted_names(doc._.norm_text, mentions)
-        taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]
         if self.overwrite_ents:
             doc.ents = []
+        elif self.outranks and doc.ents:
+            beaten = set()
+            for c in candidates:
+                overlapped = [e for e in doc.ents if e.start_char < c.end and c.start < e.end_char]
+                if overlapped and all(e._.source in self.outranks for e in overlapped):
+                    beaten.update((e.start_char, e.end_char) for e in overlapped)
+            if beaten:
+                doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in beaten]
+        taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]
         set_entities(doc, resolve_overlaps(candidates, taken), keep=not self.overwrite_ents)
         return doc
 

@@ -16,15 +16,15 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from spacy.tokens import Doc, DocBin, Span
-from spacy.vocab import Vocab
+import numpy
 
+from .charnet import LEXICON_SHAPES, MISSING, TAGS, VOCABULARY, WORD_SHAPES, Vocabulary
 from .corpora import read_corpus
 from .evaluate import GoldDocument, load_gold
 from .ner import ORG_KIND_DIR
 from .normalise import normalise
+from .segment import word_spans
 
-CONFIG_PATH = Path(__file__).with_name("ner.cfg")
 ORG_KINDS = {"company": "COMPANY", "government": "ORG", "organization": "ORG"}
 UNKNOWN = "-"  # a span whose label the model must not learn either way
 TRAINING_SETS = (
@@ -48,76 +48,114 @@ DEV_SHARE = 0.04
 DEV_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "park_dev.jsonl"
 
 
-def reference_doc(vocab: Vocab, gold: GoldDocument) -> Doc:
-    """One character a token, over the normalised text (what the model reads), with the gold
-    entities; overlapping spans (CLUENER has a few) keep the longest."""
-    text = normalise(gold.text)
-    doc = Doc(vocab, words=list(text), spaces=[False] * len(text))
-    spans = sorted(gold.entities, key=lambda e: (-(e["end"] - e["start"]), e["start"]))
-    taken = bytearray(len(text))
-    entities, missing = [], []
-    for e in spans:
+def gold_tags(gold: GoldDocument, length: int) -> numpy.ndarray:
+    """BIO tag ids (charnet.TAGS) of the gold entities, ``MISSING`` over spans of ``UNKNOWN``;
+    overlapping spans (CLUENER has a few) keep the longest."""
+    tags = numpy.zeros(length, dtype="int8")
+    taken = bytearray(length)
+    for e in sorted(gold.entities, key=lambda e: (-(e["end"] - e["start"]), e["start"])):
         start, end = e["start"], e["end"]
-        if not 0 <= start < end <= len(text) or any(taken[start:end]):
+        if not 0 <= start < end <= length or any(taken[start:end]):
             continue
         taken[start:end] = b"\x01" * (end - start)
-        (missing if e["label"] == UNKNOWN else entities).append(Span(doc, start, end, label=e["label"]))
-    doc.set_ents(entities, missing=missing, default="outside")
-    return doc
+        if e["label"] == UNKNOWN:
+            tags[start:end] = MISSING
+        else:
+            tags[start] = TAGS.index(f"B-{e['label']}")
+            tags[start + 1 : end] = TAGS.index(f"I-{e['label']}")
+    return tags
 
 
-def build_corpus(corpora_dir: Path, out_dir: Path, seed: int = 0, exclude: Iterable[Path] = ()) -> dict[str, int]:
-    """``train.spacy`` and ``dev.spacy`` in ``out_dir``; returns how many documents each holds
-    and how many were left out because a gold file of ``exclude`` holds their text."""
+def cut(text: str, tags: numpy.ndarray, limit: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of at most ``limit`` characters, cut after punctuation that no entity
+    spans (or anywhere outside an entity, failing that)."""
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = range(start + limit, start + limit // 2, -1)
+        outside = [i for i in window if tags[i] <= 0 or TAGS[tags[i]].startswith("B-")]
+        at_punctuation = [i for i in outside if text[i - 1] in "，。；！？、,;!?：:"]
+        end = (at_punctuation or outside or [start + limit])[0]
+        pieces.append((start, end))
+        start = end
+    return [*pieces, (start, len(text))]
+
+
+def split_corpus(corpora_dir: Path, seed: int = 0, exclude: Iterable[Path] = ()) -> tuple[list, list, int]:
+    """(train, dev, left out): the gold documents of ``TRAINING_SETS`` with normalised text,
+    a seeded ``DEV_SHARE`` of each corpus held out, and how many were left out because a gold
+    file of ``exclude`` holds their text."""
     excluded_texts = "\n".join(normalise(doc.text) for path in exclude for doc in load_gold(path))
     left_out = 0
-    vocab = Vocab()
-    train, dev = DocBin(store_user_data=False), DocBin(store_user_data=False)
+    train, dev = [], []
     rng = random.Random(seed)
     for spec, fmt, mapping in TRAINING_SETS:
         documents = []
         for doc in read_corpus(corpora_dir / spec, fmt, mapping):
-            if normalise(doc.text) in excluded_texts:
+            text = normalise(doc.text)
+            if text in excluded_texts:
                 left_out += 1
-            elif doc.text.strip():
-                documents.append(doc)
+            elif text.strip():
+                documents.append(GoldDocument(doc.doc_id, text, doc.entities, []))
         rng.shuffle(documents)
         held_out = max(1, int(len(documents) * DEV_SHARE))
-        for index, gold in enumerate(documents):
-            (dev if index < held_out else train).add(reference_doc(vocab, gold))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    train.to_disk(out_dir / "train.spacy")
-    dev.to_disk(out_dir / "dev.spacy")
-    return {"train": len(train), "dev": len(dev), "excluded": left_out}
+        dev += documents[:held_out]
+        train += documents[held_out:]
+    return train, dev, left_out
+
+
+def encode(documents: list[GoldDocument], vocab: Vocabulary, limit: int) -> dict[str, numpy.ndarray]:
+    """Features, tags and sentence offsets of the documents, cut into pieces of ``limit``."""
+    features, tags, offsets = [], [], [0]
+    for doc in documents:
+        doc_tags = gold_tags(doc, len(doc.text))
+        for start, end in cut(doc.text, doc_tags, limit):
+            text = doc.text[start:end]
+            features.append(vocab.features(text, word_spans(text)))
+            tags.append(doc_tags[start:end])
+            offsets.append(offsets[-1] + end - start)
+    return {
+        "features": numpy.concatenate(features, axis=1).astype("uint16"),
+        "tags": numpy.concatenate(tags),
+        "offsets": numpy.array(offsets, dtype="int64"),
+    }
+
+
+def write_data(
+    corpora_dir: Path, folder: Path, seed: int = 0, exclude: Iterable[Path] = (), limit: int = 200
+) -> dict[str, int]:
+    """The training data of ``bilstm_crf.py`` in ``folder``: ``data.npz`` and ``vocab.json``;
+    returns how many sentences each split holds and how many documents were left out."""
+    train, dev, left_out = split_corpus(corpora_dir, seed, exclude)
+    vocab = Vocabulary.build([d.text for d in train])
+    arrays = {
+        f"{name}_{key}": value
+        for name, docs in (("train", train), ("dev", dev))
+        for key, value in encode(docs, vocab, limit).items()
+    }
+    sizes = [len(vocab.chars) + 2, len(vocab.bigrams) + 2, WORD_SHAPES, LEXICON_SHAPES]
+    folder.mkdir(parents=True, exist_ok=True)
+    numpy.savez_compressed(folder / "data.npz", sizes=numpy.array(sizes), **arrays)
+    vocab.save(folder / VOCABULARY)
+    return {"train": len(arrays["train_offsets"]) - 1, "dev": len(arrays["dev_offsets"]) - 1, "excluded": left_out}
 
 
 def train(
-    corpora_dir: Path,
-    output: Path,
-    seed: int = 0,
-    exclude: Iterable[Path] = (),
-    config: Path = CONFIG_PATH,
-    overrides: dict[str, object] | None = None,
+    corpora_dir: Path, output: Path, seed: int = 0, exclude: Iterable[Path] = (), **hyperparameters: object
 ) -> Path:
-    """Train the NER of ``config`` on the corpora and copy the best checkpoint to ``output``.
+    """Train the BiLSTM-CRF on the corpora (needs torch: ``pip install parkgraph[train]``) and
+    the company/organisation classifier; the model folder is ``output``. The training data stay
+    in ``output.parent / (output.name + "-data")``; ``hyperparameters`` override
+    ``bilstm_crf.Hyperparameters`` (``epochs=2``)."""
+    from . import bilstm_crf
 
-    The work folder ``output.parent / (output.name + "-training")`` keeps the DocBins, the last
-    and best checkpoints; ``overrides`` are dotted config keys (``{"training.max_steps": 100}``).
-    """
-    from spacy.cli.train import train as spacy_train
-
-    work = output.parent / f"{output.name}-training"
-    build_corpus(corpora_dir, work, seed, exclude)
-    settings = {
-        "paths.train": str(work / "train.spacy"),
-        "paths.dev": str(work / "dev.spacy"),
-        "system.seed": seed,
-        **(overrides or {}),
-    }
-    spacy_train(config, work / "checkpoints", overrides=settings, use_gpu=-1)
+    hp = bilstm_crf.Hyperparameters(seed=seed, **hyperparameters)
+    data = output.parent / f"{output.name}-data"
+    write_data(corpora_dir, data, seed, exclude, hp.max_length)
+    weights, record = bilstm_crf.fit(dict(numpy.load(data / "data.npz")), hp)
     if output.exists():
         shutil.rmtree(output)
-    shutil.copytree(work / "checkpoints" / "model-best", output)
+    bilstm_crf.save(output, weights, record)
+    shutil.copy(data / VOCABULARY, output / VOCABULARY)
     if examples := org_kind_examples(corpora_dir):
         train_org_kind(examples, output / ORG_KIND_DIR, seed)
     return output

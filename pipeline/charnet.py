@@ -1,0 +1,221 @@
+"""The character BiLSTM-CRF of ``models/ner``: its input features and its inference, in numpy.
+
+An NER over jieba tokens cannot start or end an entity inside a word, and jieba glues names to
+their neighbours often (14% of MSRA's entities, see the model card), so the network reads one
+step per character. Each character brings four features, the cheap form of the word-lattice
+idea of Lattice-LSTM and SoftLexicon:
+
+- the character;
+- the bigram starting at it;
+- its jieba word's shape: position in the word (S/B/M/E) and the word's length (2, 3, 4+);
+- the dictionary words around it: whether a jieba dictionary word of two or more characters
+  starts, ends or runs through it (from jieba's word graph, so words jieba did not choose count).
+
+Training (``bilstm_crf.py``, torch) and inference (here, numpy only) read the same features, so
+the pipeline needs no torch. Inference gathers each feature's precomputed input projection
+instead of multiplying embeddings (exact: dropout is off), which removes the largest matrix
+product per character.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+import numpy
+
+TYPES = ("PERSON", "LOC", "ORG")
+TAGS = ("O", *(f"{prefix}-{t}" for t in TYPES for prefix in "BI"))
+PAD, UNKNOWN = 0, 1  # ids every vocabulary reserves
+MISSING = -1  # in training data: a character whose tag the corpus does not give
+WORD_SHAPES = 10  # S, then B/M/E × length 2, 3, 4+
+LEXICON_SHAPES = 8  # 3 bits: a dictionary word starts / runs through / ends here
+WEIGHTS, VOCABULARY, CONFIG = "weights.npz", "vocab.json", "config.json"  # a model folder
+
+
+def word_shapes(length: int, words: Sequence[tuple[int, int]]) -> numpy.ndarray:
+    """Per character: 0 for a one-character word, else 1 + 3 × position (B, M, E) + length bucket."""
+    shapes = numpy.zeros(length, dtype="int64")
+    for start, end in words:
+        size = end - start
+        if size > 1:
+            bucket = min(size, 4) - 2
+            shapes[start] = 1 + bucket
+            shapes[start + 1 : end - 1] = 4 + bucket
+            shapes[end - 1] = 7 + bucket
+    return shapes
+
+
+def lexicon_shapes(text: str) -> numpy.ndarray:
+    """Per character, bits of the dictionary words of 2+ characters around it: 1 one starts here,
+    2 one runs through (neither starts nor ends), 4 one ends here."""
+    shapes = numpy.zeros(len(text), dtype="int64")
+    if not text:
+        return shapes
+    for start, ends in jieba.dt.get_DAG(text).items():
+        for last in ends:
+            if last > start:
+                shapes[start] |= 1
+                shapes[start + 1 : last] |= 2
+                shapes[last] |= 4
+    return shapes
+
+
+@dataclass
+class Vocabulary:
+    """Characters and bigrams seen in training, each with its row in the embedding tables."""
+
+    chars: dict[str, int]
+    bigrams: dict[str, int]
+
+    @classmethod
+    def build(cls, texts: Sequence[str], max_bigrams: int = 50_000) -> Vocabulary:
+        """Every character; the ``max_bigrams`` most frequent bigrams seen twice or more."""
+        from collections import Counter
+
+        chars = sorted({c for t in texts for c in t})
+        bigram_counts = Counter(t[i : i + 2] for t in texts for i in range(len(t) - 1))
+        frequent = sorted((-n, b) for b, n in bigram_counts.items() if n >= 2)[:max_bigrams]
+        bigrams = sorted(b for _, b in frequent)
+        return cls({c: i + 2 for i, c in enumerate(chars)}, {b: i + 2 for i, b in enumerate(bigrams)})
+
+    @classmethod
+    def load(cls, path: Path) -> Vocabulary:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls({c: i + 2 for i, c in enumerate(data["chars"])}, {b: i + 2 for i, b in enumerate(data["bigrams"])})
+
+    def save(self, path: Path) -> None:
+        data = {"chars": list(self.chars), "bigrams": list(self.bigrams)}
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    def features(self, text: str, words: Sequence[tuple[int, int]]) -> numpy.ndarray:
+        """(4, len(text)) ids: character, bigram, word shape, lexicon shape."""
+        chars, bigrams = self.chars, self.bigrams
+        out = numpy.empty((4, len(text)), dtype="int64")
+        out[0] = [chars.get(c, UNKNOWN) for c in text]
+        out[1] = [bigrams.get(text[i : i + 2], UNKNOWN) for i in range(len(text))]
+        out[2] = word_shapes(len(text), words)
+        out[3] = lexicon_shapes(text)
+        return out
+
+
+def tag_spans(tags: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(start, end, type) from tag ids of ``TAGS``; an I- that continues nothing starts a span."""
+    spans, start, kind = [], 0, None
+    for i, tag in enumerate([*tags, 0]):
+        name = TAGS[tag]
+        if kind is not None and name != f"I-{kind}":
+            spans.append((start, i, kind))
+            kind = None
+        if name != "O" and kind is None:
+            start, kind = i, name[2:]
+    return spans
+
+
+def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
+    x *= 0.5
+    numpy.tanh(x, out=x)
+    x *= 0.5
+    x += 0.5
+    return x
+
+
+class CharNet:
+    """The trained network: ``tag(pieces)`` → entity spans per piece of text."""
+
+    def __init__(self, path: Path) -> None:
+        self.config = json.loads((path / CONFIG).read_text(encoding="utf-8"))
+        self.vocab = Vocabulary.load(path / VOCABULARY)
+        weights = {k: v.astype("float32") for k, v in numpy.load(path / WEIGHTS).items()}
+        embed = [weights[f"embed.{i}.weight"] for i in range(4)]
+        self.directions = []
+        for suffix in ("", "_reverse"):
+            w_in = weights[f"lstm.weight_ih_l0{suffix}"].T  # (input, 4H), gates i, f, g, o
+            bias = weights[f"lstm.bias_ih_l0{suffix}"] + weights[f"lstm.bias_hh_l0{suffix}"]
+            # each feature's embedding times its slice of the input weights, looked up per character
+            tables, row = [], 0
+            for table in embed:
+                tables.append(table @ w_in[row : row + table.shape[1]])
+                row += table.shape[1]
+            tables[0] += bias
+            self.directions.append((tables, weights[f"lstm.weight_hh_l0{suffix}"].T.copy()))
+        self.out_w, self.out_b = weights["out.weight"].T.copy(), weights["out.bias"]
+        self.transitions, self.start, self.end = weights["crf.transitions"], weights["crf.start"], weights["crf.end"]
+
+    def tag(
+        self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_size: int = 128
+    ) -> list[list[tuple[int, int, str]]]:
+        """Entity spans of each (text, jieba word offsets); texts longer than ``max_length``
+        characters are cut into windows."""
+        limit = self.config["hyperparameters"]["max_length"]
+        windows = [(i, s) for i, (text, _) in enumerate(pieces) for s in range(0, max(len(text), 1), limit)]
+        features = [self.vocab.features(*pieces[i]) for i in range(len(pieces))]
+        found: list[list[tuple[int, int, str]]] = [[] for _ in pieces]
+        order = sorted(range(len(windows)), key=lambda w: min(limit, len(pieces[windows[w][0]][0]) - windows[w][1]))
+        for first in range(0, len(order), batch_size):
+            batch = [windows[w] for w in order[first : first + batch_size]]
+            inputs = [features[i][:, s : s + limit] for i, s in batch]
+            for (i, s), tags in zip(batch, self._decode(inputs)):
+                found[i].extend((s + a, s + b, kind) for a, b, kind in tag_spans(tags))
+        return found
+
+    def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
+        lengths = numpy.array([x.shape[1] for x in inputs])
+        width = int(lengths.max(initial=0))
+        if width == 0:
+            return [numpy.zeros(0, dtype="int64") for _ in inputs]
+        ids = numpy.zeros((len(inputs), 4, width), dtype="int64")
+        for row, x in enumerate(inputs):
+            ids[row, :, : x.shape[1]] = x
+        steps = numpy.arange(width)
+        # the backward direction reads each sequence reversed within its own length
+        reverse = numpy.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
+        rows = numpy.arange(len(inputs))[:, None]
+        forward = self._lstm(ids, *self.directions[0])
+        backward = self._lstm(ids[rows, :, reverse].transpose(0, 2, 1), *self.directions[1])[rows, reverse]
+        scores = numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
+        return self._viterbi(scores, lengths)
+
+    @staticmethod
+    def _lstm(ids: numpy.ndarray, tables: list[numpy.ndarray], w_hh: numpy.ndarray) -> numpy.ndarray:
+        batch, _, width = ids.shape
+        hidden = w_hh.shape[0]
+        inputs = sum(table[ids[:, k]] for k, table in enumerate(tables))  # (batch, width, 4H)
+        inputs = numpy.ascontiguousarray(inputs.transpose(1, 0, 2), dtype="float32")
+        h = numpy.zeros((batch, hidden), dtype="float32")
+        c = numpy.zeros((batch, hidden), dtype="float32")
+        gates = numpy.empty((batch, 4 * hidden), dtype="float32")
+        out = numpy.empty((width, batch, hidden), dtype="float32")
+        for t in range(width):
+            numpy.matmul(h, w_hh, out=gates)
+            gates += inputs[t]
+            i, f = _sigmoid(gates[:, :hidden]), _sigmoid(gates[:, hidden : 2 * hidden])
+            g, o = numpy.tanh(gates[:, 2 * hidden : 3 * hidden]), _sigmoid(gates[:, 3 * hidden :])
+            c *= f
+            c += i * g
+            numpy.tanh(c, out=h)
+            h *= o
+            out[t] = h
+        return out.transpose(1, 0, 2)
+
+    def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
+        batch, width, _ = scores.shape
+        best = self.start + scores[:, 0]
+        pointers = numpy.zeros((width, batch, len(TAGS)), dtype="int64")
+        pointers[0] = numpy.arange(len(TAGS))
+        for t in range(1, width):
+            candidates = best[:, :, None] + self.transitions[None]  # (batch, from, to)
+            pointers[t] = candidates.argmax(axis=1)
+            step = candidates.max(axis=1) + scores[:, t]
+            running = (t < lengths)[:, None]
+            best = numpy.where(running, step, best)
+            pointers[t] = numpy.where(running, pointers[t], numpy.arange(len(TAGS)))
+        last = (best + self.end).argmax(axis=1)
+        paths = numpy.empty((batch, width), dtype="int64")
+        for t in range(width - 1, -1, -1):
+            paths[:, t] = last
+            last = pointers[t, numpy.arange(batch), last]
+        return [paths[row, :n] for row, n in enumerate(lengths)]
