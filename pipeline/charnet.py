@@ -12,9 +12,9 @@ idea of Lattice-LSTM and SoftLexicon:
   starts, ends or runs through it (from jieba's word graph, so words jieba did not choose count).
 
 Training (``bilstm_crf.py``, torch) and inference (here, numpy only) read the same features, so
-the pipeline needs no torch. Inference gathers each feature's precomputed input projection
-instead of multiplying embeddings (exact: dropout is off), which removes the largest matrix
-product per character.
+the pipeline needs no torch. Inference looks up precomputed input projections of the characters
+and word shapes instead of multiplying their embeddings (exact: dropout is off), which removes
+most of the largest matrix product per character.
 """
 
 from __future__ import annotations
@@ -130,36 +130,53 @@ class CharNet:
         self.config = json.loads((path / CONFIG).read_text(encoding="utf-8"))
         self.vocab = Vocabulary.load(path / VOCABULARY)
         weights = {k: v.astype("float32") for k, v in numpy.load(path / WEIGHTS).items()}
-        embed = [weights[f"embed.{i}.weight"] for i in range(4)]
-        self.directions = []
-        for suffix in ("", "_reverse"):
-            w_in = weights[f"lstm.weight_ih_l0{suffix}"].T  # (input, 4H), gates i, f, g, o
-            bias = weights[f"lstm.bias_ih_l0{suffix}"] + weights[f"lstm.bias_hh_l0{suffix}"]
-            # each feature's embedding times its slice of the input weights, looked up per character
-            tables, row = [], 0
-            for table in embed:
-                tables.append(table @ w_in[row : row + table.shape[1]])
-                row += table.shape[1]
-            tables[0] += bias
-            self.directions.append((tables, weights[f"lstm.weight_hh_l0{suffix}"].T.copy()))
+        hidden = weights["lstm.weight_hh_l0"].shape[1]
+        # torch's gate order i, f, g, o → i, f, o, g: one sigmoid over the first three
+        gates = numpy.r_[0 : 2 * hidden, 3 * hidden : 4 * hidden, 2 * hidden : 3 * hidden]
+        w_in = numpy.concatenate(
+            [weights[f"lstm.weight_ih_l0{d}"][gates].T for d in ("", "_reverse")], axis=1
+        )  # (input, 8H): both directions at once
+        bias = numpy.concatenate(
+            [(weights[f"lstm.bias_ih_l0{d}"] + weights[f"lstm.bias_hh_l0{d}"])[gates] for d in ("", "_reverse")]
+        )
+        self.w_hh = [weights[f"lstm.weight_hh_l0{d}"][gates].T.copy() for d in ("", "_reverse")]
+        chars, bigrams, words, lexicon = (weights[f"embed.{i}.weight"] for i in range(4))
+        rows = numpy.cumsum([0, chars.shape[1], bigrams.shape[1], words.shape[1], lexicon.shape[1]])
+        # Embedding × input weights, precomputed per character and per (word shape, lexicon
+        # shape) pair and looked up; bigrams (50k rows) are multiplied per use instead, which
+        # keeps their table at 64 columns in memory.
+        self.char_inputs = chars @ w_in[rows[0] : rows[1]] + bias
+        self.bigrams, self.bigram_weights = bigrams, w_in[rows[1] : rows[2]]
+        shapes = (words @ w_in[rows[2] : rows[3]])[:, None] + (lexicon @ w_in[rows[3] : rows[4]])[None]
+        self.shape_inputs = shapes.reshape(WORD_SHAPES * LEXICON_SHAPES, -1)
         self.out_w, self.out_b = weights["out.weight"].T.copy(), weights["out.bias"]
         self.transitions, self.start, self.end = weights["crf.transitions"], weights["crf.start"], weights["crf.end"]
 
     def tag(
-        self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_size: int = 128
+        self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_chars: int = 4096
     ) -> list[list[tuple[int, int, str]]]:
-        """Entity spans of each (text, jieba word offsets); texts longer than ``max_length``
-        characters are cut into windows."""
+        """Entity spans of each (text, jieba word offsets). Texts longer than ``max_length``
+        characters are cut into windows; windows of similar length are decoded together, about
+        ``batch_chars`` characters at a time."""
         limit = self.config["hyperparameters"]["max_length"]
+        features = [self.vocab.features(*piece) for piece in pieces]
         windows = [(i, s) for i, (text, _) in enumerate(pieces) for s in range(0, max(len(text), 1), limit)]
-        features = [self.vocab.features(*pieces[i]) for i in range(len(pieces))]
+        windows.sort(key=lambda w: min(limit, len(pieces[w[0]][0]) - w[1]))
         found: list[list[tuple[int, int, str]]] = [[] for _ in pieces]
-        order = sorted(range(len(windows)), key=lambda w: min(limit, len(pieces[windows[w][0]][0]) - windows[w][1]))
-        for first in range(0, len(order), batch_size):
-            batch = [windows[w] for w in order[first : first + batch_size]]
+        first = 0
+        while first < len(windows):
+            width = max(1, min(limit, len(pieces[windows[first][0]][0]) - windows[first][1]))
+            last = len(windows)
+            for last in range(first + 1, len(windows) + 1):
+                i, s = windows[last - 1]
+                if (last - first) * min(limit, len(pieces[i][0]) - s) > max(batch_chars, width):
+                    last -= 1
+                    break
+            batch = windows[first:last]
             inputs = [features[i][:, s : s + limit] for i, s in batch]
             for (i, s), tags in zip(batch, self._decode(inputs)):
                 found[i].extend((s + a, s + b, kind) for a, b, kind in tag_spans(tags))
+            first = last
         return found
 
     def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
@@ -170,20 +187,25 @@ class CharNet:
         ids = numpy.zeros((len(inputs), 4, width), dtype="int64")
         for row, x in enumerate(inputs):
             ids[row, :, : x.shape[1]] = x
+        projected = (
+            self.char_inputs[ids[:, 0]]
+            + self.bigrams[ids[:, 1]] @ self.bigram_weights
+            + self.shape_inputs[ids[:, 2] * LEXICON_SHAPES + ids[:, 3]]
+        )  # (batch, width, 8H)
+        half = projected.shape[2] // 2
         steps = numpy.arange(width)
         # the backward direction reads each sequence reversed within its own length
         reverse = numpy.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
         rows = numpy.arange(len(inputs))[:, None]
-        forward = self._lstm(ids, *self.directions[0])
-        backward = self._lstm(ids[rows, :, reverse].transpose(0, 2, 1), *self.directions[1])[rows, reverse]
+        forward = self._lstm(projected[:, :, :half], self.w_hh[0])
+        backward = self._lstm(projected[rows, reverse, half:], self.w_hh[1])[rows, reverse]
         scores = numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
         return self._viterbi(scores, lengths)
 
     @staticmethod
-    def _lstm(ids: numpy.ndarray, tables: list[numpy.ndarray], w_hh: numpy.ndarray) -> numpy.ndarray:
-        batch, _, width = ids.shape
+    def _lstm(inputs: numpy.ndarray, w_hh: numpy.ndarray) -> numpy.ndarray:
+        batch, width, _ = inputs.shape
         hidden = w_hh.shape[0]
-        inputs = sum(table[ids[:, k]] for k, table in enumerate(tables))  # (batch, width, 4H)
         inputs = numpy.ascontiguousarray(inputs.transpose(1, 0, 2), dtype="float32")
         h = numpy.zeros((batch, hidden), dtype="float32")
         c = numpy.zeros((batch, hidden), dtype="float32")
@@ -192,12 +214,13 @@ class CharNet:
         for t in range(width):
             numpy.matmul(h, w_hh, out=gates)
             gates += inputs[t]
-            i, f = _sigmoid(gates[:, :hidden]), _sigmoid(gates[:, hidden : 2 * hidden])
-            g, o = numpy.tanh(gates[:, 2 * hidden : 3 * hidden]), _sigmoid(gates[:, 3 * hidden :])
-            c *= f
-            c += i * g
+            _sigmoid(gates[:, : 3 * hidden])
+            g = numpy.tanh(gates[:, 3 * hidden :])
+            c *= gates[:, hidden : 2 * hidden]
+            g *= gates[:, :hidden]
+            c += g
             numpy.tanh(c, out=h)
-            h *= o
+            h *= gates[:, 2 * hidden : 3 * hidden]
             out[t] = h
         return out.transpose(1, 0, 2)
 

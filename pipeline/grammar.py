@@ -186,9 +186,16 @@ def _specific(sent: Sentence, start: int, end: int) -> bool:
         tag = WORD_TAGS.get(word)
         if tag is None and len(word) >= 2 or tag in SPECIFIC_TAGS and not _common_word(word, tag):
             return True
-        if tag in {"n", "nz"} and len(word) >= 2 and frequency(word) <= RARE_NOUN and not _compound(word):
-            return True  # 孪井滩, 小榄: jieba knows them as rare nouns; they are names here
+        if is_rare_noun(word):
+            return True
     return False
+
+
+def is_rare_noun(word: str) -> bool:
+    """孪井滩, 小榄: words jieba knows as rare nouns (or rare person names: 亦庄), not compounds of
+    common words; in a name they are names themselves."""
+    tag = WORD_TAGS.get(word)
+    return tag in {"n", "nz", "nr"} and len(word) >= 2 and frequency(word) <= RARE_NOUN and not _compound(word)
 
 
 RARE_NOUN = 50

@@ -68,6 +68,14 @@ def test_park_in_walks_the_place_hierarchy_in_the_name(nlp):
     assert ("中国(上海)自由贸易试验区", "PARK_IN", "上海", None) in rels
 
 
+def test_a_rare_noun_opening_a_park_name_is_its_town(nlp):
+    rels = relations(nlp, "中山小榄工业区举行活动。北京亦庄经济技术开发区举行活动。海南生物医药产业园举行活动。")
+    assert ("中山小榄工业区", "PARK_IN", "小榄", None) in rels  # 小榄: 3 times in jieba's corpus
+    assert ("北京亦庄经济技术开发区", "PARK_IN", "亦庄", None) in rels  # 亦庄: a rare person name to jieba
+    # 生物医药 is rare too, but a compound of common words: the park lies in 海南
+    assert ("海南生物医药产业园", "PARK_IN", "海南", None) in rels
+
+
 def test_seed_relations_cover_the_park_companies(seed_doc):
     located = {r.head for r in seed_doc._.relations if r.relation == "LOCATED_IN" and r.tail == "中关村软件园"}
     assert len(located) >= 18
