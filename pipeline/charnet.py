@@ -139,7 +139,7 @@ class CharNet:
         bias = numpy.concatenate(
             [(weights[f"lstm.bias_ih_l0{d}"] + weights[f"lstm.bias_hh_l0{d}"])[gates] for d in ("", "_reverse")]
         )
-        self.w_hh = [weights[f"lstm.weight_hh_l0{d}"][gates].T.copy() for d in ("", "_reverse")]
+        self.w_hh = numpy.stack([weights[f"lstm.weight_hh_l0{d}"][gates].T for d in ("", "_reverse")])
         chars, bigrams, words, lexicon = (weights[f"embed.{i}.weight"] for i in range(4))
         rows = numpy.cumsum([0, chars.shape[1], bigrams.shape[1], words.shape[1], lexicon.shape[1]])
         # Embedding × input weights, precomputed per character and per (word shape, lexicon
@@ -187,42 +187,43 @@ class CharNet:
         ids = numpy.zeros((len(inputs), 4, width), dtype="int64")
         for row, x in enumerate(inputs):
             ids[row, :, : x.shape[1]] = x
-        projected = (
-            self.char_inputs[ids[:, 0]]
-            + self.bigrams[ids[:, 1]] @ self.bigram_weights
-            + self.shape_inputs[ids[:, 2] * LEXICON_SHAPES + ids[:, 3]]
-        )  # (batch, width, 8H)
+        time_major = ids.transpose(1, 2, 0)  # (4, width, batch)
+        projected = self.char_inputs[time_major[0]]  # (width, batch, 8H): both directions
+        projected += self.shape_inputs[time_major[2] * LEXICON_SHAPES + time_major[3]]
+        projected += self.bigrams[time_major[1]] @ self.bigram_weights
         half = projected.shape[2] // 2
         steps = numpy.arange(width)
         # the backward direction reads each sequence reversed within its own length
-        reverse = numpy.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
+        reverse = numpy.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)  # (batch, width)
         rows = numpy.arange(len(inputs))[:, None]
-        forward = self._lstm(projected[:, :, :half], self.w_hh[0])
-        backward = self._lstm(projected[rows, reverse, half:], self.w_hh[1])[rows, reverse]
+        both = numpy.stack([projected[:, :, :half], projected[reverse.T, rows.T, half:]])  # (2, width, batch, 4H)
+        hidden = self._lstm(both, self.w_hh)  # (2, width, batch, H)
+        forward = hidden[0].transpose(1, 0, 2)
+        backward = hidden[1].transpose(1, 0, 2)[rows, reverse]
         scores = numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
         return self._viterbi(scores, lengths)
 
     @staticmethod
     def _lstm(inputs: numpy.ndarray, w_hh: numpy.ndarray) -> numpy.ndarray:
-        batch, width, _ = inputs.shape
-        hidden = w_hh.shape[0]
-        inputs = numpy.ascontiguousarray(inputs.transpose(1, 0, 2), dtype="float32")
-        h = numpy.zeros((batch, hidden), dtype="float32")
-        c = numpy.zeros((batch, hidden), dtype="float32")
-        gates = numpy.empty((batch, 4 * hidden), dtype="float32")
-        out = numpy.empty((width, batch, hidden), dtype="float32")
+        """Both directions at once: inputs (2, width, batch, 4H), w_hh (2, H, 4H)."""
+        _, width, batch, _ = inputs.shape
+        hidden = w_hh.shape[1]
+        h = numpy.zeros((2, batch, hidden), dtype="float32")
+        c = numpy.zeros((2, batch, hidden), dtype="float32")
+        gates = numpy.empty((2, batch, 4 * hidden), dtype="float32")
+        out = numpy.empty((2, width, batch, hidden), dtype="float32")
         for t in range(width):
             numpy.matmul(h, w_hh, out=gates)
-            gates += inputs[t]
-            _sigmoid(gates[:, : 3 * hidden])
-            g = numpy.tanh(gates[:, 3 * hidden :])
-            c *= gates[:, hidden : 2 * hidden]
-            g *= gates[:, :hidden]
+            gates += inputs[:, t]
+            _sigmoid(gates[:, :, : 3 * hidden])
+            g = numpy.tanh(gates[:, :, 3 * hidden :])
+            c *= gates[:, :, hidden : 2 * hidden]
+            g *= gates[:, :, :hidden]
             c += g
             numpy.tanh(c, out=h)
-            h *= gates[:, 2 * hidden : 3 * hidden]
-            out[t] = h
-        return out.transpose(1, 0, 2)
+            h *= gates[:, :, 2 * hidden : 3 * hidden]
+            out[:, t] = h
+        return out
 
     def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
         batch, width, _ = scores.shape

@@ -123,6 +123,28 @@ def located_by_pattern(ctx: Context) -> Iterator[Relation]:
                         )
 
 
+# P引进/支持/扶持…X: the park brought the company in; 以P为基地/依托: the company works from it
+PARK_BRINGS = re.compile(r"^(?:先后|积极|成功|大力|还|也|已)?(?:引进|引来|吸引|支持|扶持|帮助)(?:了)?$")
+BASED_IN = re.compile(r"^为(?:基地|依托|载体|大本营)")
+
+
+def located_by_park_verb(ctx: Context) -> Iterator[Relation]:
+    """P引进X / P支持X建立…基地 (the park acts on the company); X以P为基地 / 依托."""
+    text = ctx.text
+    for sentence in ctx.sentences:
+        mentions = ctx.within(*sentence)
+        for park in (m for m in mentions if m.label == "PARK"):
+            after = next((m for m in mentions if m.start >= park.end), None)
+            if after and after.label in ACTORS and PARK_BRINGS.match(text[park.end : after.start]):
+                yield ctx.relation(after.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-brings", 0.75)
+            if text[park.start - 1 : park.start] == "以" and BASED_IN.match(text[park.end : park.end + 4]):
+                breaks = [i + 1 for i in range(sentence[0], park.start) if text[i] in "，,;；"]
+                clause_start = max([sentence[0], *breaks])
+                actors = [m for m in mentions if clause_start <= m.start and m.end < park.start and m.label in ACTORS]
+                if actors:
+                    yield ctx.relation(actors[-1].entity, "LOCATED_IN", park.entity, sentence, "pattern:based-in", 0.8)
+
+
 ADDRESS = re.compile(r"(?:地址|总部|厂址|注册地|办公地点?)(?:在|位于|设在|设于|[:：])")
 
 
@@ -436,6 +458,7 @@ def located_in_section(ctx: Context, found: list[Relation]) -> Iterator[Relation
 
 RULES: list[Rule] = [
     located_by_pattern,
+    located_by_park_verb,
     located_by_enumeration,
     located_by_name,
     located_by_address,

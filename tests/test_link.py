@@ -31,6 +31,18 @@ def test_located_in_patterns(nlp):
     assert ("成都云帆科技股份有限公司", "LOCATED_IN", "成都高新区", None) in rels
 
 
+def test_a_park_that_brings_a_company_in_hosts_it(nlp):
+    rels = relations(nlp, "大连经济技术开发区支持珍奥生物技术有限公司建立起科研、生产基地。")
+    assert ("珍奥生物技术有限公司", "LOCATED_IN", "大连经济技术开发区", None) in rels
+    rels = relations(nlp, "苏州工业园区先后引进了苏州星海科技有限公司。")
+    assert ("苏州星海科技有限公司", "LOCATED_IN", "苏州工业园区", None) in rels
+    rels = relations(nlp, "成都云帆科技股份有限公司将以天府软件园为基地，拓展业务。")
+    assert ("成都云帆科技股份有限公司", "LOCATED_IN", "天府软件园", None) in rels
+    # the park's verb must reach the company directly: here the company supports, not the park
+    rels = relations(nlp, "天府软件园举行签约仪式，成都云帆科技股份有限公司支持活动。")
+    assert not any(r == "LOCATED_IN" for _, r, _, _ in rels)
+
+
 def test_enumeration_inherits_the_sentence_park(nlp):
     text = "相当一部分企业都在天府软件园,比如成都甲乙科技有限公司、成都丙丁网络有限公司等。"
     rels = relations(nlp, text)
