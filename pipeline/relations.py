@@ -59,6 +59,13 @@ class Context:
     def within(self, start: int, end: int, labels: set[str] | None = None) -> list[Mention]:
         return [m for m in self.mentions if start <= m.start and m.end <= end and (labels is None or m.label in labels)]
 
+    def park_mentions(self) -> Iterator[tuple[tuple[int, int], list[Mention], Mention]]:
+        """(sentence, its mentions, a park mention among them) for every park mention."""
+        for sentence in self.sentences:
+            mentions = self.within(*sentence)
+            for park in (m for m in mentions if m.label == "PARK"):
+                yield sentence, mentions, park
+
     def sentence_of(self, offset: int) -> tuple[int, int]:
         return next((s for s in self.sentences if s[0] <= offset < s[1]), (offset, offset))
 
@@ -101,26 +108,22 @@ ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户
 def located_by_pattern(ctx: Context) -> Iterator[Relation]:
     """位于P的X, P企业X, P另一家…企业X, X位于P, X…均在P, X是P首家入驻企业."""
     text = ctx.text
-    for sentence in ctx.sentences:
-        mentions = ctx.within(*sentence)
-        for park in (m for m in mentions if m.label == "PARK"):
-            for actor in (m for m in mentions if m.label in ACTORS):
-                if park.end <= actor.start:
-                    between = text[park.end : actor.start]
-                    before = text[max(sentence[0], park.start - 5) : park.start]
-                    if PARK_THEN_ACTOR.match(between) and ("企业" in between or re.search(SETTLE + "$", before)):
-                        yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
-                elif actor.end <= park.start:
-                    between = text[actor.end : park.start]
-                    if re.search(r"[，,;；:：]", between):
-                        continue
-                    after = text[park.end : park.end + 8]
-                    if ACTOR_THEN_PARK.search(between) or (
-                        between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
-                    ):
-                        yield ctx.relation(
-                            actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85
-                        )
+    for sentence, mentions, park in ctx.park_mentions():
+        for actor in (m for m in mentions if m.label in ACTORS):
+            if park.end <= actor.start:
+                between = text[park.end : actor.start]
+                before = text[max(sentence[0], park.start - 5) : park.start]
+                if PARK_THEN_ACTOR.match(between) and ("企业" in between or re.search(SETTLE + "$", before)):
+                    yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
+            elif actor.end <= park.start:
+                between = text[actor.end : park.start]
+                if re.search(r"[，,;；:：]", between):
+                    continue
+                after = text[park.end : park.end + 8]
+                if ACTOR_THEN_PARK.search(between) or (
+                    between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
+                ):
+                    yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85)
 
 
 # P引进/支持/扶持…X: the park brought the company in; 以P为基地/依托: the company works from it
@@ -131,18 +134,16 @@ BASED_IN = re.compile(r"^为(?:基地|依托|载体|大本营)")
 def located_by_park_verb(ctx: Context) -> Iterator[Relation]:
     """P引进X / P支持X建立…基地 (the park acts on the company); X以P为基地 / 依托."""
     text = ctx.text
-    for sentence in ctx.sentences:
-        mentions = ctx.within(*sentence)
-        for park in (m for m in mentions if m.label == "PARK"):
-            after = next((m for m in mentions if m.start >= park.end), None)
-            if after and after.label in ACTORS and PARK_BRINGS.match(text[park.end : after.start]):
-                yield ctx.relation(after.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-brings", 0.75)
-            if text[park.start - 1 : park.start] == "以" and BASED_IN.match(text[park.end : park.end + 4]):
-                breaks = [i + 1 for i in range(sentence[0], park.start) if text[i] in "，,;；"]
-                clause_start = max([sentence[0], *breaks])
-                actors = [m for m in mentions if clause_start <= m.start and m.end < park.start and m.label in ACTORS]
-                if actors:
-                    yield ctx.relation(actors[-1].entity, "LOCATED_IN", park.entity, sentence, "pattern:based-in", 0.8)
+    for sentence, mentions, park in ctx.park_mentions():
+        after = next((m for m in mentions if m.start >= park.end), None)
+        if after and after.label in ACTORS and PARK_BRINGS.match(text[park.end : after.start]):
+            yield ctx.relation(after.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-brings", 0.75)
+        if text[park.start - 1 : park.start] == "以" and BASED_IN.match(text[park.end : park.end + 4]):
+            breaks = [i + 1 for i in range(sentence[0], park.start) if text[i] in "，,;；"]
+            clause_start = max([sentence[0], *breaks])
+            actors = [m for m in mentions if clause_start <= m.start and m.end < park.start and m.label in ACTORS]
+            if actors:
+                yield ctx.relation(actors[-1].entity, "LOCATED_IN", park.entity, sentence, "pattern:based-in", 0.8)
 
 
 ADDRESS = re.compile(r"(?:地址|总部|厂址|注册地|办公地点?)(?:在|位于|设在|设于|[:：])")

@@ -3,7 +3,10 @@
 import importlib.util
 import io
 import json
+import subprocess
+import sys
 import tarfile
+from pathlib import Path
 
 import numpy
 import pytest
@@ -140,6 +143,20 @@ def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corp
     nlp = pipeline.load(ner=str(model))
     mentions = nlp.get_pipe("ner").mentions(nlp.make_doc("张伟在北京创办了华为公司。"))
     assert {(m.start, m.end, m.label) for m in mentions} >= {(0, 2, "PERSON"), (8, 12, "COMPANY")}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
+def test_training_data_trains_elsewhere_with_the_standalone_script(tiny_corpora, tmp_path):
+    result = CliRunner().invoke(app, ["train", str(tiny_corpora), "--data-only", "--out", str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    script = Path(pipeline.__file__).with_name("bilstm_crf.py")
+    # as on a GPU machine without this package: importing it would fail
+    run = "import runpy, sys; sys.modules['pipeline'] = None; sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')"
+    folders = [str(tmp_path / "data"), str(tmp_path / "model")]
+    args = [sys.executable, "-c", run, str(script), *folders, "--epochs", "1", "--hidden", "8"]
+    subprocess.run(args, check=True, cwd=tmp_path, capture_output=True)
+    assert {p.name for p in (tmp_path / "model").iterdir()} == {"weights.npz", "config.json", "vocab.json"}
+    assert CharNet(tmp_path / "model").tag([("张伟在北京。", [(0, 2), (2, 3), (3, 5), (5, 6)])]) is not None
 
 
 def test_train_command_names_missing_corpora(tmp_path):
