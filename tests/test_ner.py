@@ -151,7 +151,10 @@ def test_training_data_trains_elsewhere_with_the_standalone_script(tiny_corpora,
     assert result.exit_code == 0, result.output
     script = Path(pipeline.__file__).with_name("bilstm_crf.py")
     # as on a GPU machine without this package: importing it would fail
-    run = "import runpy, sys; sys.modules['pipeline'] = None; sys.argv.pop(0); runpy.run_path(sys.argv[0], None, '__main__')"
+    run = (
+        "import runpy, sys; sys.modules['pipeline'] = None; "
+        "sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')"
+    )
     folders = [str(tmp_path / "data"), str(tmp_path / "model")]
     args = [sys.executable, "-c", run, str(script), *folders, "--epochs", "1", "--hidden", "8"]
     subprocess.run(args, check=True, cwd=tmp_path, capture_output=True)
