@@ -225,6 +225,16 @@ def test_numpy_inference_decodes_what_torch_decodes(tiny_corpora, tmp_path):
     assert [p.tolist() for p in net._decode([x.astype("int64") for x, _ in sentences])] == expected
 
 
+@given(st.lists(st.integers(1, 200), max_size=50), st.integers(1, 1000))
+def test_decoding_runs_cover_every_window_within_the_budget(lengths, budget):
+    from pipeline.charnet import _runs
+
+    lengths.sort()
+    runs = list(_runs(lengths, budget))
+    assert [i for run in runs for i in run] == list(range(len(lengths)))
+    assert all(len(run) == 1 or len(run) * lengths[run[-1]] <= budget for run in runs)
+
+
 @pytest.fixture(scope="module")
 def net_with_short_windows():
     net = CharNet(pipeline.ner.resolve_model_path("ner"))
