@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy
 
-from .charnet import LEXICON_SHAPES, MISSING, TAGS, VOCABULARY, WORD_SHAPES, Vocabulary
+from .charnet import LEXICON_SHAPES, MISSING, TAGS, VOCABULARY, WORD_SHAPES, Vocabulary, windows
 from .corpora import read_corpus
 from .evaluate import GoldDocument, load_gold
 from .ner import ORG_KIND_DIR
@@ -44,6 +44,7 @@ TRAINING_SETS = (
     ),
 )
 DEV_SHARE = 0.04
+BEGINS = numpy.array([tag.startswith("B-") for tag in TAGS])
 # the park dev set of a checkout, drawn from MSRA and CLUENER train: never trained on
 DEV_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "park_dev.jsonl"
 
@@ -64,20 +65,6 @@ def gold_tags(gold: GoldDocument, length: int) -> numpy.ndarray:
             tags[start] = TAGS.index(f"B-{e['label']}")
             tags[start + 1 : end] = TAGS.index(f"I-{e['label']}")
     return tags
-
-
-def cut(text: str, tags: numpy.ndarray, limit: int) -> list[tuple[int, int]]:
-    """(start, end) pieces of at most ``limit`` characters, cut after punctuation that no entity
-    spans (or anywhere outside an entity, failing that)."""
-    pieces, start = [], 0
-    while len(text) - start > limit:
-        window = range(start + limit, start + limit // 2, -1)
-        outside = [i for i in window if tags[i] <= 0 or TAGS[tags[i]].startswith("B-")]
-        at_punctuation = [i for i in outside if text[i - 1] in "，。；！？、,;!?：:"]
-        end = (at_punctuation or outside or [start + limit])[0]
-        pieces.append((start, end))
-        start = end
-    return [*pieces, (start, len(text))]
 
 
 def split_corpus(corpora_dir: Path, seed: int = 0, exclude: Iterable[Path] = ()) -> tuple[list, list, int]:
@@ -108,7 +95,8 @@ def encode(documents: list[GoldDocument], vocab: Vocabulary, limit: int) -> dict
     features, tags, offsets = [], [], [0]
     for doc in documents:
         doc_tags = gold_tags(doc, len(doc.text))
-        for start, end in cut(doc.text, doc_tags, limit):
+        cuttable = (doc_tags <= 0) | BEGINS[doc_tags.clip(0)]  # not inside an entity
+        for start, end in windows(doc.text, limit, cuttable.__getitem__):
             text = doc.text[start:end]
             features.append(vocab.features(text, word_spans(text)))
             tags.append(doc_tags[start:end])

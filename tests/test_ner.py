@@ -24,13 +24,14 @@ from pipeline.charnet import (
     CharNet,
     Vocabulary,
     tag_spans,
+    windows,
     word_shapes,
 )
 from pipeline.charnet import UNKNOWN as UNKNOWN_ID
 from pipeline.cli import app
 from pipeline.evaluate import GoldDocument
 from pipeline.ner import model_label, ner_problem
-from pipeline.train import UNKNOWN, cut, gold_tags
+from pipeline.train import UNKNOWN, gold_tags
 
 SENTENCES = [
     ("张伟在北京创办了华为公司。", [(0, 2, "PER"), (3, 5, "LOC"), (8, 12, "ORG")]),
@@ -85,7 +86,7 @@ def test_training_pieces_cover_the_text_without_cutting_an_entity(words, limit):
     text = "".join(words)
     begin, inside = TAGS.index("B-ORG"), TAGS.index("I-ORG")
     tags = numpy.array([t for w in words for t in ([begin] + [inside] * (len(w) - 1) if "乙" in w else [0])])
-    pieces = cut(text, tags, limit)
+    pieces = windows(text, limit, lambda i: tags[i] != inside)
     assert "".join(text[a:b] for a, b in pieces) == text
     assert all(b - a <= limit for a, b in pieces)
     assert all(tags[a] != inside for a, _ in pieces if a < len(text))
@@ -233,6 +234,12 @@ def test_decoding_runs_cover_every_window_within_the_budget(lengths, budget):
     runs = list(_runs(lengths, budget))
     assert [i for run in runs for i in run] == list(range(len(lengths)))
     assert all(len(run) == 1 or len(run) * lengths[run[-1]] <= budget for run in runs)
+
+
+def test_inference_windows_end_at_sentence_ends_first():
+    text = "甲乙丙，丁戊己。庚辛壬癸子丑寅卯辰"
+    assert windows(text, 10) == [(0, 8), (8, len(text))]  # after 。 rather than after ，
+    assert windows("甲乙丙丁戊己庚辛壬癸子丑", 5) == [(0, 5), (5, 10), (10, 12)]  # no punctuation: at the limit
 
 
 @pytest.fixture(scope="module")
