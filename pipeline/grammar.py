@@ -191,6 +191,13 @@ def _specific(sent: Sentence, start: int, end: int) -> bool:
     return False
 
 
+def is_specific_text(text: str) -> bool:
+    """Does ``text`` hold a word jieba does not know or a proper-noun word (国盾, 海淀, 北约)?
+    国家重点实验室 and 精细化工 do not: they are common words only."""
+    words = jieba.cut(text) if text else []
+    return any(WORD_TAGS.get(w) is None and len(w) >= 2 or WORD_TAGS.get(w) in SPECIFIC_TAGS for w in words)
+
+
 def is_rare_noun(word: str) -> bool:
     """孪井滩, 小榄: words jieba knows as rare nouns (or rare person names: 亦庄), not compounds of
     common words; in a name they are names themselves."""

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
-from .grammar import HEAD_PATTERN, SPECIFIC_TAGS, WORD_TAGS, is_rare_noun
+from .grammar import HEAD_PATTERN, WORD_TAGS, is_rare_noun, is_specific_text
 
 ACTORS = {"COMPANY", "ORG"}
 
@@ -384,17 +384,12 @@ def _locality_in_name(name: str) -> str | None:
     if i == len(words):
         return None
     word, rest = words[i], "".join(words[i + 1 :])
-    if len(word) < 2 or word in GENERIC_LOCALITIES or _is_specific_text(rest):
+    if len(word) < 2 or word in GENERIC_LOCALITIES or is_specific_text(rest):
         return None
     # a place by jieba's tag, or a rare noun: towns are rare in jieba's corpus (小榄 3 times,
     # 亦庄 9). Words it does not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the
     # park, not a town (ANNOTATION.md's own example)
     return word if WORD_TAGS.get(word) == "ns" or is_rare_noun(word) else None
-
-
-def _is_specific_text(text: str) -> bool:
-    words = list(jieba.cut(text)) if text else []
-    return any(WORD_TAGS.get(w) is None and len(w) >= 2 or WORD_TAGS.get(w) in SPECIFIC_TAGS for w in words)
 
 
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:

@@ -131,8 +131,14 @@ class MentionTagger:
             beaten = set()
             for c in candidates:
                 overlapped = [e for e in doc.ents if e.start_char < c.end and c.start < e.end_char]
-                if overlapped and all(e._.source in self.outranks for e in overlapped):
-                    beaten.update((e.start_char, e.end_char) for e in overlapped)
+                if not overlapped or any(e._.source not in self.outranks for e in overlapped):
+                    continue
+                exact = (overlapped[0].start_char, overlapped[-1].end_char) == (c.start, c.end) and sum(
+                    len(e.text) for e in overlapped
+                ) == c.end - c.start
+                if exact and any(e.label_ != c.label for e in overlapped):
+                    continue  # the same characters, another label (美国 as ORG): the lexicon's stands
+                beaten.update((e.start_char, e.end_char) for e in overlapped)
             if beaten:
                 doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in beaten]
         taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]

@@ -16,6 +16,12 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def rules_nlp():
+    """The rules and lexicons alone, for tests of the name grammars themselves."""
+    return pipeline.load(ner="none")
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")
 
