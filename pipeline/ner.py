@@ -22,6 +22,7 @@ from .segment import token_offsets
 from .tag import Candidate, MentionTagger
 
 ORG_KIND_DIR = "org_kind"  # inside the model folder: the company-or-organisation classifier
+EDGE_PUNCTUATION = "“”‘’\"'「」『』《》，。、；：！？,.;:!?"
 
 
 def model_label(name: str, label: str, org_kind: Language | None = None) -> str:
@@ -42,12 +43,13 @@ def model_label(name: str, label: str, org_kind: Language | None = None) -> str:
 def model_mention(
     text: str, start: int, end: int, label: str, source: str, score: float, org_kind: Language | None = None
 ) -> Candidate | None:
-    """A model's span as a candidate with our label, without the whitespace at its edges (the
-    jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or end on one); none
+    """A model's span as a candidate with our label, without whitespace, quotes or punctuation
+    at its edges (the jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or
+    end on one; a quote kept would hide a quoted platform name from the quote filter); none
     for a span across a line break (a name broken over two lines is a broken page)."""
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] in EDGE_PUNCTUATION):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
         end -= 1
     if start == end or "\n" in text[start:end]:
         return None

@@ -30,7 +30,7 @@ from pipeline.charnet import (
 from pipeline.charnet import UNKNOWN as UNKNOWN_ID
 from pipeline.cli import app
 from pipeline.evaluate import GoldDocument
-from pipeline.ner import model_label, ner_problem
+from pipeline.ner import model_label, model_mention, ner_problem
 from pipeline.train import UNKNOWN, gold_tags
 
 SENTENCES = [
@@ -58,6 +58,21 @@ def test_features_give_each_character_its_word_and_the_dictionary_words_around_i
     # jieba's dictionary has 中关村, 软件, 软件园, 园区: 中 starts one, 件 ends one and runs inside one
     lexicon = features[3].tolist()
     assert lexicon[0] & 1 and lexicon[2] & 4 and lexicon[4] & 2 and lexicon[4] & 4 and lexicon[6] & 4
+
+
+def test_model_orgs_take_their_label_from_the_head():
+    assert model_label("北京国盾量子信息技术有限公司", "ORG") == "COMPANY"
+    assert model_label("天府软件园", "ORG") == "PARK"
+    assert model_label("国家发改委", "ORG") == "ORG"
+    assert model_label("张伟", "PERSON") == "PERSON"
+
+
+def test_model_spans_lose_the_quotes_and_spaces_at_their_edges():
+    span = model_mention("建设“北京市工程实验室”等平台", 2, 12, "ORG", "model", 0.85)
+    assert (span.start, span.end) == (3, 11)
+    span = model_mention("  腾讯 ", 0, 5, "ORG", "model", 0.85)
+    assert (span.start, span.end) == (2, 4)
+    assert model_mention("“”", 0, 2, "ORG", "model", 0.85) is None
 
 
 def test_word_shapes_bucket_long_words():
