@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from . import lexicon
 from .grammar import HEAD_PATTERN, WORD_TAGS, Candidate, Sentence, find_names
@@ -106,6 +106,24 @@ def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None
     doc.ents = sorted(spans, key=lambda s: s.start)
 
 
+def outranked(ents: list[Span], candidates: list[Candidate], outranks: frozenset[str]) -> set[tuple[int, int]]:
+    """(start, end) of the entities that candidates replace: a candidate replaces the entities
+    it overlaps when all come from ``outranks`` sources, unless they are exactly its characters
+    under another label (美国 as ORG against the gazetteer's place: the gazetteer's stands)."""
+    beaten = set()
+    for c in candidates:
+        overlapped = [e for e in ents if e.start_char < c.end and c.start < e.end_char]
+        if not overlapped or any(e._.source not in outranks for e in overlapped):
+            continue
+        # disjoint entities within the candidate's edges tile it when their lengths add up
+        edges = (overlapped[0].start_char, overlapped[-1].end_char) == (c.start, c.end)
+        same_characters = edges and sum(e.end_char - e.start_char for e in overlapped) == c.end - c.start
+        if same_characters and any(e.label_ != c.label for e in overlapped):
+            continue
+        beaten.update((e.start_char, e.end_char) for e in overlapped)
+    return beaten
+
+
 class MentionTagger:
     """Writes a source's mentions as ``doc.ents``: replacing what is there (``overwrite_ents``)
     or only in its gaps, except that a mention replaces the entities it overlaps when all of
@@ -127,20 +145,8 @@ class MentionTagger:
         candidates = outside_quoted_names(doc._.norm_text, mentions)
         if self.overwrite_ents:
             doc.ents = []
-        elif self.outranks and doc.ents:
-            beaten = set()
-            for c in candidates:
-                overlapped = [e for e in doc.ents if e.start_char < c.end and c.start < e.end_char]
-                if not overlapped or any(e._.source not in self.outranks for e in overlapped):
-                    continue
-                exact = (overlapped[0].start_char, overlapped[-1].end_char) == (c.start, c.end) and sum(
-                    len(e.text) for e in overlapped
-                ) == c.end - c.start
-                if exact and any(e.label_ != c.label for e in overlapped):
-                    continue  # the same characters, another label (美国 as ORG): the lexicon's stands
-                beaten.update((e.start_char, e.end_char) for e in overlapped)
-            if beaten:
-                doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in beaten]
+        elif self.outranks and (beaten := outranked(list(doc.ents), candidates, self.outranks)):
+            doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in beaten]
         taken = [] if self.overwrite_ents else [(e.start_char, e.end_char) for e in doc.ents]
         set_entities(doc, resolve_overlaps(candidates, taken), keep=not self.overwrite_ents)
         return doc
