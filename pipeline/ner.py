@@ -7,7 +7,8 @@ the company/organisation split never has to be learnt from corpora that disagree
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import spacy
@@ -18,10 +19,10 @@ from spacy.util import minibatch
 from .charnet import WEIGHTS, CharNet
 from .grammar import HEADS
 from .lexicon import models_dir
-from .segment import token_offsets
 from .tag import Candidate, MentionTagger
 
 ORG_KIND_DIR = "org_kind"  # inside the model folder: the company-or-organisation classifier
+LabelOf = Callable[[str, str], str]  # (name, the model's label) → ours
 EDGE_PUNCTUATION = "“”‘’\"'「」『』《》，。、；：！？,.;:!?"
 
 
@@ -41,7 +42,7 @@ def model_label(name: str, label: str, org_kind: Language | None = None) -> str:
 
 
 def model_mention(
-    text: str, start: int, end: int, label: str, source: str, score: float, org_kind: Language | None = None
+    text: str, start: int, end: int, label: str, source: str, score: float, label_of: LabelOf = model_label
 ) -> Candidate | None:
     """A model's span as a candidate with our label, without whitespace, quotes or punctuation
     at its edges (the jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or
@@ -53,7 +54,7 @@ def model_mention(
         end -= 1
     if start == end or "\n" in text[start:end]:
         return None
-    return Candidate(start, end, model_label(text[start:end], label, org_kind), source, score)
+    return Candidate(start, end, label_of(text[start:end], label), source, score)
 
 
 def resolve_model_path(model: str | Path) -> Path:
@@ -71,7 +72,9 @@ class ModelTagger(MentionTagger):
             raise FileNotFoundError(problem)
         path = resolve_model_path(model)
         self.model = CharNet(path)
-        self.org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
+        org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
+        # news repeats its names: classify each once
+        self.label_of: LabelOf = functools.lru_cache(maxsize=100_000)(functools.partial(model_label, org_kind=org_kind))
 
     def mentions(self, doc: Doc) -> list[Candidate]:
         return self._tag([doc])[0]
@@ -83,11 +86,11 @@ class ModelTagger(MentionTagger):
                 yield self.write(doc, mentions)
 
     def _tag(self, docs: list[Doc]) -> list[list[Candidate]]:
-        found = self.model.tag([(d._.norm_text, token_offsets(d)) for d in docs])
+        found = self.model.tag([(d._.norm_text, d._.jieba_words) for d in docs])
         mentions = []
         for doc, spans in zip(docs, found):
             text = doc._.norm_text
-            candidates = (model_mention(text, a, b, label, "model", 0.85, self.org_kind) for a, b, label in spans)
+            candidates = (model_mention(text, a, b, label, "model", 0.85, self.label_of) for a, b, label in spans)
             mentions.append([m for m in candidates if m])
         return mentions
 

@@ -15,7 +15,7 @@ import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces, registry
+from spacy.util import registry
 from spacy.vocab import Vocab
 
 from . import extensions  # noqa: F401  (registers the Doc/Span attributes)
@@ -32,10 +32,11 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         norm = normalise(text)
-        words = [text[start:end] for start, end in word_spans(norm)]
-        words, spaces = get_words_and_spaces(words, text)
+        spans = word_spans(norm)
+        words, spaces = words_and_spaces(text, spans)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.norm_text = norm
+        doc._.jieba_words = spans
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
@@ -64,6 +65,27 @@ def word_spans(norm: str) -> list[tuple[int, int]]:
         spans.append((position, position + len(word)))
         position += len(word)
     return spans
+
+
+def words_and_spaces(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces`` for words that tile ``text`` (jieba's do), in one pass:
+    a single space after a word becomes its trailing space, other whitespace runs become tokens.
+    (spaCy's version searches the rest of the text for every word, quadratic in a long text.)"""
+    words: list[str] = []
+    spaces: list[bool] = []
+    for start, end in spans:
+        word = text[start:end]
+        if not word.isspace():
+            words.append(word)
+            spaces.append(False)
+        elif word == " " and words and not spaces[-1] and not words[-1].isspace():
+            spaces[-1] = True
+        elif words and words[-1].isspace():
+            words[-1] += word
+        else:
+            words.append(word)
+            spaces.append(False)
+    return words, spaces
 
 
 @registry.tokenizers("parkgraph.JiebaTokenizer.v1")

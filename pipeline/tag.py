@@ -154,7 +154,7 @@ class MentionTagger:
 
 class RuleTagger(MentionTagger):
     def mentions(self, doc: Doc) -> list[Candidate]:
-        return rule_candidates(doc._.norm_text, token_offsets(doc))
+        return rule_candidates(doc._.norm_text, doc._.jieba_words)
 
 
 @Language.factory(

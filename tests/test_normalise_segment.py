@@ -1,7 +1,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spacy.util import get_words_and_spaces
+
 from pipeline.normalise import normalise
+from pipeline.segment import word_spans, words_and_spaces
 
 
 def test_full_width_and_traditional_are_folded_in_place():
@@ -12,6 +15,13 @@ def test_full_width_and_traditional_are_folded_in_place():
 @given(st.text(max_size=200))
 def test_normalise_never_moves_an_offset(text):
     assert len(normalise(text)) == len(text)
+
+
+@given(st.lists(st.sampled_from(["中关村", "公司", " ", "  ", "\n", "\u3000", "\t", "\r\n", "A1", "。"]), max_size=12))
+def test_words_and_spaces_matches_spacy(parts):
+    text = "".join(parts)
+    spans = word_spans(normalise(text))
+    assert words_and_spaces(text, spans) == get_words_and_spaces([text[a:b] for a, b in spans], text)
 
 
 def test_doc_keeps_original_text_and_offsets(nlp):
