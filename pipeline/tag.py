@@ -18,7 +18,7 @@ from . import lexicon
 from .grammar import HEAD_PATTERN, WORD_TAGS, Candidate, Sentence, find_names
 from .money import find_money
 from .persons import find_persons
-from .segment import split_tokens_at, token_offsets
+from .segment import split_tokens_at
 
 # “中关村开放实验室”: a quoted name with an organisation head is a platform or project, and the
 # names inside it (中关村, 北京) are not mentions of their own.

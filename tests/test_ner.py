@@ -220,7 +220,7 @@ def test_hanlp_backend_runs_a_model_trained_offline(tmp_path):
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
-def test_numpy_inference_decodes_what_torch_decodes(tiny_corpora, tmp_path):
+def test_onnx_inference_decodes_what_torch_decodes(tiny_corpora, tmp_path):
     from pipeline import bilstm_crf
     from pipeline.train import write_data
 

@@ -1,6 +1,5 @@
 from hypothesis import given
 from hypothesis import strategies as st
-
 from spacy.util import get_words_and_spaces
 
 from pipeline.normalise import normalise
