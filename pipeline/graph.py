@@ -3,7 +3,8 @@
 A node is an entity (``LABEL:canonical name``), however many documents name it; an edge is a
 relation type between two entities, with its count, best confidence, documents, evidence and the
 sum of stated amounts. MONEY and PERSON mentions are not nodes: amounts live on INVESTS_IN edges.
-The builder takes rows one at a time, so a corpus of any size streams through it.
+The builder takes rows one at a time and keeps per node and edge only counts and the first
+``DOCUMENTS_LISTED`` document ids, so its memory grows with the entities, not with the corpus.
 """
 
 from __future__ import annotations
@@ -21,6 +22,20 @@ import networkx as nx
 from . import lexicon
 
 GRAPH_LABELS = {"COMPANY", "PARK", "ORG", "LOC"}
+DOCUMENTS_LISTED = 20  # document ids a node or edge lists (the smallest); mentions and count cover all
+
+
+def listed(ids: Iterable[str]) -> str:
+    """A ``documents`` attribute: the first ``DOCUMENTS_LISTED`` ids in sorted order, "|"-joined."""
+    return "|".join(sorted(set(ids) - {""})[:DOCUMENTS_LISTED])
+
+
+def _add_document(ids: set[str], doc_id: str) -> None:
+    ids.add(doc_id)
+    if len(ids) > 2 * DOCUMENTS_LISTED:  # trimmed in bulk; the smallest ids always survive
+        kept = sorted(ids)[:DOCUMENTS_LISTED]
+        ids.clear()
+        ids.update(kept)
 
 
 def node_id(label: str, name: str) -> str:
@@ -40,7 +55,7 @@ class GraphBuilder:
             if row["label"] in GRAPH_LABELS:
                 key = node_id(row["label"], row["entity"])
                 self.aliases[key].add(row["text"])
-                self.documents[key].add(str(row["doc_id"]))
+                _add_document(self.documents[key], str(row["doc_id"]))
                 self.mentions[key] += 1
 
     def add_relations(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -63,7 +78,7 @@ class GraphBuilder:
             )
             edge["count"] += 1
             edge["confidence"] = max(edge["confidence"], float(row["confidence"]))
-            edge["documents"].add(str(row["doc_id"]))
+            _add_document(edge["documents"], str(row["doc_id"]))
             if row.get("amount") is not None:
                 edge["amount"] = float(row["amount"]) + (edge["amount"] or 0.0)
 
@@ -83,13 +98,13 @@ class GraphBuilder:
                 label=label,
                 aliases="|".join(sorted(self.aliases[key] - {name})),
                 mentions=self.mentions[key],
-                documents="|".join(sorted(self.documents[key])),
+                documents=listed(self.documents[key]),
             )
         for key, (name, label, doc_id) in self.extra_nodes.items():
             if key not in g:
                 g.add_node(key, name=name, label=label, aliases="", mentions=0, documents=doc_id)
         for (head, tail, rel), attrs in self.edges.items():
-            attrs = {**attrs, "documents": "|".join(sorted(attrs["documents"]))}
+            attrs = {**attrs, "documents": listed(attrs["documents"])}
             if attrs["amount"] is None:
                 del attrs["amount"]  # GraphML has no null
             g.add_edge(head, tail, key=rel, **attrs)
@@ -124,7 +139,7 @@ def _merge(g: nx.MultiDiGraph, short: str, full: str) -> None:
     a, b = g.nodes[short], g.nodes[full]
     b["aliases"] = "|".join(sorted({*b["aliases"].split("|"), a["name"], *a["aliases"].split("|")} - {"", b["name"]}))
     b["mentions"] += a["mentions"]
-    b["documents"] = "|".join(sorted({*b["documents"].split("|"), *a["documents"].split("|")} - {""}))
+    b["documents"] = listed([*b["documents"].split("|"), *a["documents"].split("|")])
     for _, tail, key, attrs in list(g.out_edges(short, keys=True, data=True)):
         g.add_edge(full, tail, key=key, **attrs)
     for head, _, key, attrs in list(g.in_edges(short, keys=True, data=True)):

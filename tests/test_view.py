@@ -151,3 +151,22 @@ def test_one_node_per_company_across_documents(tmp_path):
         "target": "COMPANY:国科量子通信网络有限公司",
         "type": "BRANCH_OF",
     }.items() <= next(li for li in links if li["type"] == "BRANCH_OF").items()
+
+
+def test_graph_memory_is_bounded_by_entities_not_documents():
+    from pipeline.graph import DOCUMENTS_LISTED, GraphBuilder
+
+    builder = GraphBuilder()
+    for i in range(1000):
+        doc_id = f"d{i:04d}"
+        builder.add_entities([{"doc_id": doc_id, "label": "PARK", "entity": "中关村软件园", "text": "中关村软件园"}])
+        row = {"doc_id": doc_id, "relation": "LOCATED_IN", "head": "百度", "head_label": "COMPANY"}
+        row |= {"tail": "中关村软件园", "tail_label": "PARK", "evidence": "百度位于中关村软件园。"}
+        builder.add_relations([row | {"method": "pattern", "confidence": 0.9}])
+    assert len(builder.documents["PARK:中关村软件园"]) <= 2 * DOCUMENTS_LISTED
+    g = builder.build()
+    park = g.nodes["PARK:中关村软件园"]
+    expected = "|".join(f"d{i:04d}" for i in range(DOCUMENTS_LISTED))
+    assert park["mentions"] == 1000 and park["documents"] == expected
+    (edge,) = g.get_edge_data("COMPANY:百度", "PARK:中关村软件园").values()
+    assert edge["count"] == 1000 and edge["documents"] == expected
