@@ -392,11 +392,43 @@ def _locality_in_name(name: str) -> str | None:
     return word if WORD_TAGS.get(word) == "ns" or is_rare_noun(word) else None
 
 
+# after a park: 位于/地处/属于… then the place (燕郊经济技术开发区，它属于河北三河市辖地)
+LIES_IN = re.compile(r"\s*[，,]?\s*(?:它|该区|该园区)?(?:位于|地处|坐落[于在]|地属|隶属于?|属于)")
+
+
+def stated_places(ctx: Context) -> dict[str, str]:
+    """Park → the place the text says it lies in: a place written right before one of its
+    mentions (梅李镇的梅李…工业园, 土默川的金川开发区), else the last of the places right after
+    位于/地处/属于… (…开发区，它属于河北三河市). Provinces and countries are too coarse to count."""
+
+    def fine(m: Mention) -> bool:
+        record = ctx.records.get(m.entity)
+        return m.label == "LOC" and not (isinstance(record, lexicon.Place) and record.level in {"country", "province"})
+
+    before, after = {}, {}
+    mentions = ctx.mentions
+    for i, m in enumerate(mentions):
+        if m.label != "PARK":
+            continue
+        if i and fine(prev := mentions[i - 1]) and ctx.text[prev.end : m.start] in {"", "的", "市", "境内"}:
+            before.setdefault(m.entity, prev.entity)
+        if verb := LIES_IN.match(ctx.text, m.end):
+            end, places = verb.end(), []
+            for nxt in mentions[i + 1 :]:
+                if nxt.start != end or nxt.label != "LOC":
+                    break
+                places.append(nxt)
+                end = nxt.end
+            if fine_places := [p for p in places if fine(p)]:
+                after.setdefault(m.entity, fine_places[-1].entity)
+    return after | before
+
+
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
-    """Each park lies in the most specific place its name or the text gives, in this order: a
-    town in its name (杭州下沙经济技术开发区 → 下沙, 中关村软件园 → 中关村), the most specific
-    gazetteer place its name starts with (湖北武汉江岸… → 武汉), its lexicon city, a place written
-    right before it in the text (梅李镇的梅李…工业园), its parent park's place."""
+    """Each park lies in the place the text says it lies in (``stated_places``), else in the
+    most specific place its name gives, in this order: a town in its name (杭州下沙经济技术开发区
+    → 下沙, 中关村软件园 → 中关村), the most specific gazetteer place its name starts with
+    (湖北武汉江岸… → 武汉), its lexicon city; else its parent park's place."""
     doc_places = {}
     for entity, record in ctx.records.items():
         if isinstance(record, lexicon.Place):
@@ -404,10 +436,7 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
-    before = {}  # park → place written just before one of its mentions
-    for prev, m in zip(ctx.mentions, ctx.mentions[1:]):
-        if m.label == "PARK" and prev.label == "LOC" and ctx.text[prev.end : m.start] in {"", "的", "市", "境内"}:
-            before.setdefault(m.entity, prev.entity)
+    stated = stated_places(ctx)
     located: dict[str, str] = {}
     for m in first_mention.values():
         if m.label != "PARK":
@@ -416,7 +445,9 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         in_name = next((p for p in map(_place_in_name, names) if p), None)
         record = ctx.records.get(m.entity)
         locality = next((p for p in map(_locality_in_name, names) if p), None)
-        if locality:
+        if m.entity in stated:
+            located[m.entity] = stated[m.entity]
+        elif locality:
             located[m.entity] = locality
         elif in_name:
             written, place = in_name
@@ -424,8 +455,6 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         elif isinstance(record, lexicon.Park) and record.city and record.city in lexicon.places():
             place = lexicon.places()[record.city]
             located[m.entity] = doc_places.get(place) or _short_name(place)
-        elif m.entity in before:
-            located[m.entity] = before[m.entity]
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail]

@@ -88,6 +88,15 @@ def test_a_rare_noun_opening_a_park_name_is_its_town(nlp):
     assert ("海南生物医药产业园", "PARK_IN", "海南", None) in rels
 
 
+def test_a_place_the_text_states_beats_the_place_in_the_name(nlp):
+    text = "燕郊经济技术开发区，它属于河北三河市辖地。学院在呼和浩特土默川的金川开发区。江苏的苏州新区举行活动。"
+    rels = relations(nlp, text)
+    assert ("燕郊经济技术开发区", "PARK_IN", "三河市", None) in rels  # 属于 …; 河北 is too coarse
+    assert ("金川开发区", "PARK_IN", "土默川", None) in rels  # the place right before it
+    assert ("苏州新区", "PARK_IN", "苏州", None) in rels  # a province right before does not count
+    assert not any(h == "燕郊经济技术开发区" and t == "燕郊" for h, _, t, _ in rels)
+
+
 def test_seed_relations_cover_the_park_companies(seed_doc):
     located = {r.head for r in seed_doc._.relations if r.relation == "LOCATED_IN" and r.tail == "中关村软件园"}
     assert len(located) >= 18
