@@ -23,7 +23,12 @@ from .tag import resolve_overlaps, set_entities
 ALIAS_PATTERN = re.compile(
     r"\(\s*(?:以下简称|以下称|下称|简称)[:：为]?\s*[“\"「]?(?P<alias>[^”\"」)\s,，、。]{2,15}?)[”\"」]?\s*\)"
 )
-ANAPHOR_PATTERN = re.compile(r"该(?P<noun>[\u4e00-\u9fff]{0,5}?(?:园区|园|城|基地|区|公司|企业|集团|机构|单位|中心))")
+# 该园区 / 该公司 …, and a bare 园区 opening a phrase about what is in it (。园区内的X, 在园区里,
+# 园区企业X): news names its park once, then says 园区
+ANAPHOR_PATTERN = re.compile(
+    r"(?:该|(?:(?<![\u4e00-\u9fff])|(?<=[在入进驻]))(?=园区(?:内|里|的?企业)))"
+    r"(?P<noun>[\u4e00-\u9fff]{0,5}?(?:园区|园|城|基地|区|公司|企业|集团|机构|单位|中心))"
+)
 NOUN_LABELS = {"公司": "COMPANY", "企业": "COMPANY", "集团": "COMPANY", "机构": "ORG", "单位": "ORG"}
 
 
@@ -168,18 +173,15 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
 
 
 def resolve_anaphora(doc: Doc) -> list[Anaphor]:
-    """该园区 / 该科创城 / 该公司 → the nearest entity before it of a compatible kind."""
+    """该园区 / 该科创城 / 该公司 / 园区内 → the nearest entity before it of a compatible kind."""
     resolved, text = [], doc._.norm_text
     ents = list(doc.ents)
+    # a parenthesised name is an apposition of the name before it, not a new antecedent
+    antecedents = [e for e in ents if not (e.start_char and text[e.start_char - 1] in "(（")]
     for match in ANAPHOR_PATTERN.finditer(text):
         noun = match["noun"]
         label = next((lab for suffix, lab in NOUN_LABELS.items() if noun.endswith(suffix)), "PARK")
-        # a parenthesised name is an apposition of the name before it, not a new antecedent
-        before = [
-            e
-            for e in ents
-            if e.end_char <= match.start() and e.label_ == label and text[e.start_char - 1 : e.start_char] not in "(（"
-        ]
+        before = [e for e in antecedents if e.end_char <= match.start() and e.label_ == label]
         # prefer an entity named with the same noun (该科创城 → …科创城), else the nearest one
         same = [e for e in before if e._.entity.endswith(noun) or e.text.endswith(noun)]
         target = (same or before or [None])[-1]

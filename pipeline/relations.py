@@ -100,20 +100,23 @@ Rule = Callable[[Context], Iterator[Relation]]
 
 # ---------------------------------------------------------------- LOCATED_IN
 SETTLE = r"(?:位于|成立于|落户(?:于|在)?|入驻|坐落(?:于|在)|设在|扎根(?:于|在)?|总部位于|注册(?:于|在))"
-PARK_THEN_ACTOR = re.compile(r"^(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{0,8}?企业$|^(?:内|里)?的$")
+PARK_THEN_ACTOR = re.compile(
+    r"^[)）]?(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{0,8}?企业$|^[)）]?(?:内|里)?的$"
+)
 ACTOR_THEN_PARK = re.compile(rf"(?:{SETTLE}|均在|都在|也在|落地)$")
 ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户|引进)?企业")
 
 
 def located_by_pattern(ctx: Context) -> Iterator[Relation]:
-    """位于P的X, P企业X, P另一家…企业X, X位于P, X…均在P, X是P首家入驻企业."""
+    """位于P的X, P内的X, P企业X, P另一家…企业X, X位于P, X…均在P, X是P首家入驻企业."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
         for actor in (m for m in mentions if m.label in ACTORS):
             if park.end <= actor.start:
                 between = text[park.end : actor.start]
                 before = text[max(sentence[0], park.start - 5) : park.start]
-                if PARK_THEN_ACTOR.match(between) and ("企业" in between or re.search(SETTLE + "$", before)):
+                settled = "企业" in between or "内" in between or "里" in between or re.search(SETTLE + "$", before)
+                if PARK_THEN_ACTOR.match(between) and settled:
                     yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
             elif actor.end <= park.start:
                 between = text[actor.end : park.start]
@@ -144,6 +147,35 @@ def located_by_park_verb(ctx: Context) -> Iterator[Relation]:
             actors = [m for m in mentions if clause_start <= m.start and m.end < park.start and m.label in ACTORS]
             if actors:
                 yield ctx.relation(actors[-1].entity, "LOCATED_IN", park.entity, sentence, "pattern:based-in", 0.8)
+
+
+# X(近日)在P + a verb: 投资/建设… (X invests in P), 设立…子公司Y (Y is in P), 落户/投产… (X is in P)
+AT_PARK = re.compile(r"^[^，,。；;：:、]{0,6}?在$")
+AFTER_PARK = r"(?:内|里)?(?:正式|已经|已|将|顺利|成功|率先|全面|陆续)?"
+INVESTS_AT = re.compile(AFTER_PARK + r"(?:追加)?(?:投资|建设|兴建|新建|扩建|建立)")
+SETS_UP_AT = re.compile(AFTER_PARK + r"(?:设立|成立|开设|组建|注册成立)了?(?:一家|全资|控股)*(?:子公司|分公司|公司)?")
+SETTLES_AT = re.compile(AFTER_PARK + r"(?:落户|落地|入驻|扎根|安家|开业|投产|设厂|办厂|研发|生产|经营|办公)")
+
+
+def located_by_activity(ctx: Context) -> Iterator[Relation]:
+    """X在P投资建设… → X INVESTS_IN P (with the sentence's investment amount); X在P设立子公司Y
+    → Y LOCATED_IN P, or X itself when no organisation follows (中科院南京分院在研创园设立研究所);
+    X在P落户/投产/生产… → X LOCATED_IN P."""
+    text = ctx.text
+    for sentence, mentions, park in ctx.park_mentions():
+        before = [m for m in mentions if m.end <= park.start]
+        if not before or before[-1].label not in ACTORS or not AT_PARK.match(text[before[-1].end : park.start]):
+            continue
+        actor = before[-1]
+        if INVESTS_AT.match(text, park.end):
+            amount = _invested_amount(ctx, *sentence)
+            yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:invests-at", 0.8, amount)
+        elif setup := SETS_UP_AT.match(text, park.end):
+            after = next((m for m in mentions if m.start >= setup.end()), None)
+            child = after if after and after.label in ACTORS and after.start - setup.end() <= 2 else actor
+            yield ctx.relation(child.entity, "LOCATED_IN", park.entity, sentence, "pattern:sets-up-at", 0.8)
+        elif SETTLES_AT.match(text, park.end):
+            yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:settles-at", 0.85)
 
 
 ADDRESS = re.compile(r"(?:地址|总部|厂址|注册地|办公地点?)(?:在|位于|设在|设于|[:：])")
@@ -226,7 +258,8 @@ def _topic_park(ctx: Context, sentence: tuple[int, int]) -> str | None:
 
 def invests_by_signing(ctx: Context) -> Iterator[Relation]:
     """A与B签订…协议，…总投资X: the companies before 与 invest in the passage's park (B, often a
-    government, is the counterpart). A、B、C签订…建立P的协议: every signatory invests in P."""
+    government, is the counterpart); P(管委会)与A签约: A invests in P. A、B、C签订…建立P的协议:
+    every signatory invests in P."""
     for sentence in ctx.sentences:
         sign = SIGNING.search(ctx.text, sentence[0], sentence[1])
         if not sign:
@@ -235,7 +268,10 @@ def invests_by_signing(ctx: Context) -> Iterator[Relation]:
             (m.end() for m in re.finditer(r"[，,;；:：]", ctx.text[sentence[0] : sign.start()])), default=0
         )
         with_at = ctx.text.rfind("与", clause_start, sign.start())
-        if with_at >= 0:
+        host = ctx.within(clause_start, with_at, {"PARK"}) if with_at >= 0 else []
+        if host:  # P(管委会)与X签约: the companies after 与 invest in P
+            park, investors = host[-1].entity, ctx.within(with_at, sign.start(), {"COMPANY"})
+        elif with_at >= 0:
             park, investors = _topic_park(ctx, sentence), ctx.within(clause_start, with_at, {"COMPANY"})
         else:
             named = ctx.within(sign.end(), sentence[1], {"PARK"})
@@ -268,9 +304,11 @@ def invests_by_building(ctx: Context) -> Iterator[Relation]:
 
 
 def invests_with_settling(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
-    """X是P首家入驻企业，总投资约3亿元: a located company with an investment amount invests there."""
+    """X是P首家入驻企业，总投资约3亿元: a company located by a pattern, or the only organisation of
+    its sentence (P引进了X，项目投资额达50亿元), invests there the amount the sentence states."""
     for rel in found:
-        if rel.relation == "LOCATED_IN" and rel.method.startswith("pattern"):
+        alone = len(ctx.within(rel.evidence_start, rel.evidence_end, ACTORS)) == 1
+        if rel.relation == "LOCATED_IN" and (rel.method.startswith("pattern") or alone):
             amount = _invested_amount(ctx, rel.evidence_start, rel.evidence_end)
             if amount is not None:
                 yield replace(rel, relation="INVESTS_IN", method="settling+amount", confidence=0.75, amount=amount)
@@ -484,6 +522,7 @@ def located_in_section(ctx: Context, found: list[Relation]) -> Iterator[Relation
 RULES: list[Rule] = [
     located_by_pattern,
     located_by_park_verb,
+    located_by_activity,
     located_by_enumeration,
     located_by_name,
     located_by_address,

@@ -103,3 +103,32 @@ def test_seed_relations_cover_the_park_companies(seed_doc):
     assert all(r.evidence_start < r.evidence_end for r in seed_doc._.relations)
     invest = {r.head: r.amount for r in seed_doc._.relations if r.relation == "INVESTS_IN"}
     assert invest["湖南省轻工盐业集团有限公司"] == 5e9
+
+
+def test_what_a_company_does_in_a_park_says_how_it_is_linked(nlp):
+    rels = relations(nlp, "比亚迪股份有限公司在西安高新区投资建设新能源汽车项目，总投资100亿元。")
+    assert ("比亚迪股份有限公司", "INVESTS_IN", "西安高新区", 1e10) in rels
+    rels = relations(nlp, "小米科技有限责任公司在武汉东湖新技术开发区设立全资子公司小米武汉科技有限公司。")
+    assert ("小米武汉科技有限公司", "LOCATED_IN", "武汉东湖新技术开发区", None) in rels  # 全资子公司 is not its name
+    assert not any(h == "小米科技有限责任公司" for h, *_ in rels)  # the parent set it up, it is not there
+    rels = relations(nlp, "宁德时代新能源科技股份有限公司近日在宜宾临港经济技术开发区正式投产。")
+    assert ("宁德时代新能源科技股份有限公司", "LOCATED_IN", "宜宾临港经济技术开发区", None) in rels
+    # an event held in a park says nothing about where the company is
+    assert not any(r in {"LOCATED_IN", "INVESTS_IN"} for _, r, *_ in relations(nlp, "华为技术有限公司在松山湖高新区举行发布会。"))
+
+
+def test_a_park_signing_with_a_company_takes_its_investment(nlp):
+    rels = relations(nlp, "成都高新区管委会与京东方科技集团股份有限公司签约，总投资465亿元。")
+    assert ("京东方科技集团股份有限公司", "INVESTS_IN", "成都高新区", 4.65e10) in rels
+
+
+def test_the_only_company_of_a_sentence_invests_its_stated_amount(nlp):
+    rels = relations(nlp, "合肥经开区引进了蔚来汽车科技有限公司，项目投资额达50亿元。")
+    assert ("蔚来汽车科技有限公司", "INVESTS_IN", "合肥经开区", 5e9) in rels
+
+
+def test_inside_a_park_after_its_bracketed_short_name_or_its_heading(nlp):
+    rels = relations(nlp, "天津经济技术开发区（泰达）内的一汽丰田汽车有限公司扩大产能。")
+    assert ("一汽丰田汽车有限公司", "LOCATED_IN", "天津经济技术开发区", None) in rels
+    rels = relations(nlp, "苏州工业园区\n园区内的同程旅游网络科技有限公司获得新一轮融资。")
+    assert ("同程旅游网络科技有限公司", "LOCATED_IN", "苏州工业园区", None) in rels
