@@ -24,7 +24,7 @@ WORD_TAGS = jieba.posseg.dt.word_tag_tab
 # Heads, longest first within a label. Order of labels does not matter: the longest span wins.
 COMPANY_HEADS = (
     "股份有限公司 有限责任公司 集团有限公司 集团股份公司 有限公司 股份公司 集团公司 分公司 子公司 "
-    "公司 集团 银行 分行 支行"
+    "公司 集团 银行 分行 支行 工厂 厂"
 ).split()
 PARK_HEADS = (
     "自由贸易试验区 综合保税区 保税港区 经济技术开发区 高新技术产业开发区 经济开发区 高新技术开发区 "

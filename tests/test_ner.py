@@ -64,6 +64,7 @@ def test_model_orgs_take_their_label_from_the_head():
     assert model_label("北京国盾量子信息技术有限公司", "ORG") == "COMPANY"
     assert model_label("天府软件园", "ORG") == "PARK"
     assert model_label("国家发改委", "ORG") == "ORG"
+    assert model_label("苏州纺织机械厂", "ORG") == "COMPANY"  # a factory is an enterprise
     assert model_label("张伟", "PERSON") == "PERSON"
 
 

@@ -81,3 +81,8 @@ def test_seed_company_and_org_names_are_not_in_the_package():
 )
 def test_function_characters_glued_by_jieba_stay_outside_names(nlp, text, name):
     assert name in [e.text for e in nlp(text).ents]
+
+
+def test_factories_are_companies(nlp):
+    doc = nlp("他历任铁道部南京浦镇车辆工厂技术员、苏州纺织机械厂工程师。")
+    assert {(e.text, e.label_) for e in doc.ents if e.label_ == "COMPANY"} >= {("苏州纺织机械厂", "COMPANY")}
