@@ -291,6 +291,7 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
     found: list[Candidate] = []
     ends: dict[int, str] = dict(entity_ends or {})
     universities: set[int] = set()
+    park_starts: dict[int, int] = {}  # end → start of each park name found
     for match in HEAD_PATTERN.finditer(text):
         head, head_start, end = match.group(), match.start(), match.end()
         label = HEADS[head]
@@ -305,6 +306,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         if label == "COMPANY":  # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's,
             stops -= {e for e in stops if text[e - 2 : e] == "集团" and not _starts_with_place(sent, e)}
         start = _walk_left(sent, head_start, head, label, stops)
+        if head in REGISTERED_FORMS and start in park_starts:
+            start = park_starts[start]  # 天津新技术产业园区天荣建筑…有限公司: registered under the park's name
         if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
             label = "PARK"  # 湘乡经开区管委会: the committee is a mention of its park
         if start == head_start:
@@ -334,6 +337,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         candidate = Candidate(start, end, label, f"grammar:{label.lower()}", 0.85, head)
         found.append(candidate)
         ends[end] = label
+        if label == "PARK":
+            park_starts[end] = start
         if head == "大学":
             universities.add(end)
         yield candidate

@@ -86,3 +86,8 @@ def test_function_characters_glued_by_jieba_stay_outside_names(nlp, text, name):
 def test_factories_are_companies(nlp):
     doc = nlp("他历任铁道部南京浦镇车辆工厂技术员、苏州纺织机械厂工程师。")
     assert {(e.text, e.label_) for e in doc.ents if e.label_ == "COMPANY"} >= {("苏州纺织机械厂", "COMPANY")}
+
+
+def test_a_company_registered_under_a_parks_name_is_one_company(nlp):
+    doc = nlp("历任天津新技术产业园区天荣建筑工程技术有限公司董事。")
+    assert [(e.text, e.label_) for e in doc.ents] == [("天津新技术产业园区天荣建筑工程技术有限公司", "COMPANY")]
