@@ -8,24 +8,27 @@ written out against the text exactly as read (ANNOTATION.md, "Offsets everywhere
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    """Full-width and compatibility forms to their plain one-character equivalent (Ａ→A, （→()."""
-    folded = unicodedata.normalize("NFKC", char)
-    return folded if len(folded) == 1 else char
+class _WidthFolding(dict):
+    """A ``str.translate`` table: full-width and compatibility forms to their plain one-character
+    equivalent (Ａ→A, （→(), each character worked out the first time it is seen."""
+
+    def __missing__(self, code: int) -> int:
+        folded = unicodedata.normalize("NFKC", chr(code)) if code >= 0x2000 else chr(code)
+        self[code] = ord(folded) if len(folded) == 1 else code
+        return self[code]
+
+
+_WIDTH_FOLDING = _WidthFolding()
 
 
 def _fold_width(text: str) -> str:
-    if text.isascii():
-        return text
-    return "".join(_fold_char(c) if ord(c) >= 0x2000 else c for c in text)
+    return text if text.isascii() else text.translate(_WIDTH_FOLDING)
 
 
 def to_simplified(text: str) -> str:
