@@ -123,6 +123,14 @@ def test_a_park_signing_with_a_company_takes_its_investment(nlp):
     assert ("京东方科技集团股份有限公司", "INVESTS_IN", "成都高新区", 4.65e10) in rels
 
 
+def test_companies_a_park_gathers_are_in_it(nlp):
+    rels = relations(nlp, "杭州未来科技城已集聚华为技术有限公司、小米科技有限责任公司等企业。")
+    assert {h for h, r, t, _ in rels if r == "LOCATED_IN" and t == "杭州未来科技城"} == {
+        "华为技术有限公司",
+        "小米科技有限责任公司",
+    }
+
+
 def test_the_only_company_of_a_sentence_invests_its_stated_amount(nlp):
     rels = relations(nlp, "合肥经开区引进了蔚来汽车科技有限公司，项目投资额达50亿元。")
     assert ("蔚来汽车科技有限公司", "INVESTS_IN", "合肥经开区", 5e9) in rels
