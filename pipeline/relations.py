@@ -115,8 +115,8 @@ def located_by_pattern(ctx: Context) -> Iterator[Relation]:
             if park.end <= actor.start:
                 between = text[park.end : actor.start]
                 before = text[max(sentence[0], park.start - 5) : park.start]
-                settled = "企业" in between or "内" in between or "里" in between or re.search(SETTLE + "$", before)
-                if PARK_THEN_ACTOR.match(between) and settled:
+                inside = re.search(r"企业|内|里", between) or re.search(SETTLE + "$", before)
+                if PARK_THEN_ACTOR.match(between) and inside:
                     yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
             elif actor.end <= park.start:
                 between = text[actor.end : park.start]
@@ -307,8 +307,9 @@ def invests_with_settling(ctx: Context, found: list[Relation]) -> Iterator[Relat
     """X是P首家入驻企业，总投资约3亿元: a company located by a pattern, or the only organisation of
     its sentence (P引进了X，项目投资额达50亿元), invests there the amount the sentence states."""
     for rel in found:
-        alone = len(ctx.within(rel.evidence_start, rel.evidence_end, ACTORS)) == 1
-        if rel.relation == "LOCATED_IN" and (rel.method.startswith("pattern") or alone):
+        if rel.relation != "LOCATED_IN":
+            continue
+        if rel.method.startswith("pattern") or len(ctx.within(rel.evidence_start, rel.evidence_end, ACTORS)) == 1:
             amount = _invested_amount(ctx, rel.evidence_start, rel.evidence_end)
             if amount is not None:
                 yield replace(rel, relation="INVESTS_IN", method="settling+amount", confidence=0.75, amount=amount)
