@@ -9,13 +9,30 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
 
-from . import coref, relations, segment, tag  # noqa: F401  (register the components)
-from . import ner as _ner  # noqa: F401  (registers parkgraph_ner; `ner` is an argument of load())
+def _import_spacy_without_torch() -> None:
+    """Import spaCy with torch hidden. thinc imports torch whenever it is installed (the `train`
+    and `hanlp` extras), which costs ~2.5 s and ~150 MB per process although no component here
+    runs on thinc's torch support; training and HanLP import torch themselves, later, as usual."""
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  (makes `import torch` raise ImportError)
+    try:
+        import spacy  # noqa: F401
+    finally:
+        del sys.modules["torch"]
+
+
+_import_spacy_without_torch()
+
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+
+from . import coref, relations, segment, tag  # noqa: E402, F401  (register the components)
+from . import ner as _ner  # noqa: E402, F401  (registers parkgraph_ner; `ner` is an argument of load())
 
 __version__ = "0.1.0"
 
@@ -40,6 +57,7 @@ def load(config_path: str | Path = CONFIG_PATH, ner: str = "model", prefer: str 
         from . import hanlp_ner  # noqa: F401  (registers parkgraph_hanlp_ner; hanlp itself loads with the model)
 
         config["components"]["ner"].update(factory="parkgraph_hanlp_ner", model=ner[6:])
+        del config["components"]["ner"]["int8"]
     elif ner != "model":
         config["components"]["ner"]["model"] = ner
     if prefer is not None and "ner" in config["components"]:

@@ -35,13 +35,14 @@ def entity_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None)
             "end": e.end_char + offset,
             "text": text[e.start_char : e.end_char],
             "label": e.label_,
-            "entity": e._.entity or e.text,
-            "value": e._.value,
-            "currency": e._.currency,
-            "source": e._.source,
-            "score": e._.score,
+            "entity": ext.entity or e.text,
+            "value": ext.value,
+            "currency": ext.currency,
+            "source": ext.source,
+            "score": ext.score,
         }
         for e in doc.ents
+        for ext in [e._]  # one extension object per entity, not one per attribute
     ]
 
 

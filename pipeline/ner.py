@@ -66,12 +66,14 @@ def resolve_model_path(model: str | Path) -> Path:
 class ModelTagger(MentionTagger):
     """The character BiLSTM-CRF of ``parkgraph train`` over a jieba ``Doc``."""
 
-    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> None:
+    def __init__(
+        self, nlp: Language, name: str, model: str, int8: bool, overwrite_ents: bool, outranks: list[str]
+    ) -> None:
         super().__init__(name, overwrite_ents, outranks)
         if problem := ner_problem(model):
             raise FileNotFoundError(problem)
         path = resolve_model_path(model)
-        self.model = CharNet(path)
+        self.model = CharNet(path, int8=int8)
         org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
         # news repeats its names: classify each once
         self.label_of: LabelOf = functools.lru_cache(maxsize=100_000)(functools.partial(model_label, org_kind=org_kind))
@@ -104,11 +106,13 @@ STATISTICAL_TAGGER = {
 
 @Language.factory(
     "parkgraph_ner",
-    default_config={"model": "ner", "overwrite_ents": True, "outranks": []},
+    default_config={"model": "ner", "int8": True, "overwrite_ents": True, "outranks": []},
     **STATISTICAL_TAGGER,
 )
-def create_model_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> ModelTagger:
-    return ModelTagger(nlp, name, model, overwrite_ents, outranks)
+def create_model_tagger(
+    nlp: Language, name: str, model: str, int8: bool, overwrite_ents: bool, outranks: list[str]
+) -> ModelTagger:
+    return ModelTagger(nlp, name, model, int8, overwrite_ents, outranks)
 
 
 def ner_problem(ner: str) -> str | None:

@@ -582,10 +582,11 @@ def _section_parks(text: str, mentions: list[Mention]) -> list[tuple[int, int, s
 
 
 def build_context(doc: Doc) -> Context:
-    text = doc._.norm_text
-    mentions = [Mention(e.start_char, e.end_char, e._.entity or e.text, e.label_) for e in doc.ents]
+    ext, ents = doc._, doc.ents  # each access builds a new object
+    text = ext.norm_text
+    mentions = [Mention(e.start_char, e.end_char, e._.entity or e.text, e.label_) for e in ents]
     labels = {m.entity: m.label for m in mentions}
-    mentions += [Mention(a.start, a.end, a.entity, labels[a.entity]) for a in doc._.anaphora or []]
+    mentions += [Mention(a.start, a.end, a.entity, labels[a.entity]) for a in ext.anaphora or []]
     mentions.sort(key=lambda m: m.start)
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     ctx = Context(
@@ -594,10 +595,10 @@ def build_context(doc: Doc) -> Context:
         paragraphs=paragraphs,
         mentions=mentions,
         labels=labels,
-        records={name: e.record for name, e in (doc._.entities or {}).items() if e.record is not None},
-        aliases={name: {name, *e.aliases} for name, e in (doc._.entities or {}).items()},
+        records={name: e.record for name, e in (ext.entities or {}).items() if e.record is not None},
+        aliases={name: {name, *e.aliases} for name, e in (ext.entities or {}).items()},
         section_parks=_section_parks(text, mentions),
-        money={e.start_char: e._.value for e in doc.ents if e.label_ == "MONEY"},
+        money={e.start_char: e._.value for e in ents if e.label_ == "MONEY"},
     )
     return ctx
 

@@ -103,12 +103,12 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』)）]*$|\n")
 def split_sentences(doc: Doc) -> Doc:
     """A sentence ends after 。！？；… (with closing quotes) and at every line break: headings and
     captions have no final punctuation, and a line break never continues a sentence in news text."""
-    starts = numpy.full((len(doc), 1), -1, dtype="int64")  # SENT_START: 1 starts, -1 continues
-    start_next = True
-    for i, token in enumerate(doc):
-        starts[i, 0] = 1 if start_next else -1
-        start_next = SENTENCE_END.search(token.text) is not None
-    return doc.from_array([SENT_START], starts.astype("uint64")) if len(doc) else doc
+    if not len(doc):
+        return doc
+    text = doc.text
+    ends = [SENTENCE_END.search(text, start, end) is not None for start, end in token_offsets(doc)]
+    starts = numpy.where([True, *ends[:-1]], 1, -1)  # SENT_START: 1 starts, -1 continues
+    return doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
 
 
 def split_tokens_at(doc: Doc, boundaries: Iterable[int]) -> None:
@@ -138,4 +138,5 @@ def token_offsets(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) character offsets of every token, read as one array (no Token objects)."""
     if not len(doc):
         return []
-    return [(int(start), int(start + length)) for start, length in doc.to_array([IDX, LENGTH])]
+    starts, lengths = doc.to_array([IDX, LENGTH]).T
+    return list(zip(starts.tolist(), (starts + lengths).tolist()))

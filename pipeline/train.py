@@ -92,17 +92,17 @@ def split_corpus(corpora_dir: Path, seed: int = 0, exclude: Iterable[Path] = ())
 
 def encode(documents: list[GoldDocument], vocab: Vocabulary, limit: int) -> dict[str, numpy.ndarray]:
     """Features, tags and sentence offsets of the documents, cut into pieces of ``limit``."""
-    features, tags, offsets = [], [], [0]
+    pieces, tags, offsets = [], [], [0]
     for doc in documents:
         doc_tags = gold_tags(doc, len(doc.text))
         cuttable = (doc_tags <= 0) | BEGINS[doc_tags.clip(0)]  # not inside an entity
         for start, end in windows(doc.text, limit, cuttable.__getitem__):
             text = doc.text[start:end]
-            features.append(vocab.features(text, word_spans(text)))
+            pieces.append((text, word_spans(text)))
             tags.append(doc_tags[start:end])
             offsets.append(offsets[-1] + end - start)
     return {
-        "features": numpy.concatenate(features, axis=1).astype("uint16"),
+        "features": numpy.concatenate(vocab.features(pieces), axis=1).astype("uint16"),
         "tags": numpy.concatenate(tags),
         "offsets": numpy.array(offsets, dtype="int64"),
     }

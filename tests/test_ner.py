@@ -49,7 +49,7 @@ def bio_lines(text: str, spans: list[tuple[int, int, str]], prefix: str = "") ->
 
 def test_features_give_each_character_its_word_and_the_dictionary_words_around_it():
     vocab = Vocabulary.build(["中关村软件园", "中关村软件园"])
-    features = vocab.features("中关村软件园区", [(0, 3), (3, 6), (6, 7)])
+    (features,) = vocab.features([("中关村软件园区", [(0, 3), (3, 6), (6, 7)])])
     assert features[0, :6].tolist() == [vocab.chars[c] for c in "中关村软件园"]
     assert features[0, 6] == UNKNOWN_ID  # 区 was never seen
     assert features[1, 0] == vocab.bigrams["中关"] and features[1, 6] == UNKNOWN_ID
@@ -58,6 +58,51 @@ def test_features_give_each_character_its_word_and_the_dictionary_words_around_i
     # jieba's dictionary has 中关村, 软件, 软件园, 园区: 中 starts one, 件 ends one and runs inside one
     lexicon = features[3].tolist()
     assert lexicon[0] & 1 and lexicon[2] & 4 and lexicon[4] & 2 and lexicon[4] & 4 and lexicon[6] & 4
+
+
+def _lexicon_bits(text: str) -> list[int]:
+    """The lexicon feature by its definition, one dictionary word at a time."""
+    import jieba
+
+    bits = [0] * len(text)
+    for start, ends in jieba.dt.get_DAG(text).items() if text else []:
+        for last in (e for e in ends if e > start):
+            bits[start] |= 1
+            bits[last] |= 4
+            for i in range(start + 1, last):
+                bits[i] |= 2
+    return bits
+
+
+@given(st.lists(st.text(alphabet="中关村软件园区科技有限公司，。\n 𠀀A1", max_size=30), min_size=1, max_size=6))
+def test_batched_features_are_each_pieces_own(texts):
+    from pipeline.segment import word_spans
+
+    vocab = Vocabulary.build(["中关村软件园区", "科技有限公司。", "𠀀A1园区"])
+    for text, features in zip(texts, vocab.features([(t, word_spans(t)) for t in texts])):
+        assert features.shape == (4, len(text))
+        assert features[0].tolist() == [vocab.chars.get(c, UNKNOWN_ID) for c in text]
+        assert features[1].tolist() == [vocab.bigrams.get(text[i : i + 2], UNKNOWN_ID) for i in range(len(text))]
+        assert features[2].tolist() == word_shapes(len(text), word_spans(text)).tolist()
+        assert features[3].tolist() == _lexicon_bits(text)
+
+
+def test_int8_network_tags_the_seed_page_as_the_float_one():
+    from pipeline.segment import word_spans
+
+    path = pipeline.ner.resolve_model_path("ner")
+    text = next(Path("seeds").glob("*.txt")).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    pieces = [(line, word_spans(line)) for line in lines]
+    exact = {(i, *s) for i, spans in enumerate(CharNet(path).tag(pieces)) for s in spans}
+    fast = {(i, *s) for i, spans in enumerate(CharNet(path, int8=True).tag(pieces)) for s in spans}
+    assert len(exact) > 100
+    assert len(exact & fast) / len(exact | fast) >= 0.97
+
+
+def test_importing_the_pipeline_leaves_torch_unloaded():
+    code = "import sys, pipeline; print('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
 
 
 def test_model_orgs_take_their_label_from_the_head():
