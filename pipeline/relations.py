@@ -8,6 +8,7 @@ and keeps, for each (head, relation, tail), the most confident one.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -17,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
-from .grammar import HEAD_PATTERN, WORD_TAGS, is_rare_noun, is_specific_text
+from .grammar import HEAD_PATTERN, WORD_TAGS, is_specific_text, reads_as_place
 
 ACTORS = {"COMPANY", "ORG"}
 
@@ -205,17 +206,28 @@ LIST_TRIGGER = re.compile(
 )
 
 
+# what a bare 比如/例如/包括 must be examples of to list a park's organisations
+EXAMPLES_OF = re.compile(r"企业|公司|机构|单位|项目|厂商|品牌|龙头|巨头")
+BARE_LIST_TRIGGERS = {"比如", "例如", "包括", "诸如"}
+
+
 def located_by_enumeration(ctx: Context) -> Iterator[Relation]:
     """Companies listed after 比如/包括/培育出/以…为代表 belong to the sentence's park, or to the
-    park of the sentence before when this one has none (其中，以…为代表的企业 …)."""
+    park of the sentence before when this one has none (其中，以…为代表的企业 …). After a bare
+    比如/例如/包括 the text must speak of enterprises first (企业都在天府软件园，比如…): a list of
+    anything else (比如，法国队…) names no park's companies."""
     for i, sentence in enumerate(ctx.sentences):
         trigger = LIST_TRIGGER.search(ctx.text, sentence[0], sentence[1])
         if not trigger:
             continue
+        opening = sentence[0]
         parks = ctx.within(sentence[0], trigger.start(), {"PARK"})
         if not parks and i > 0 and ctx.paragraph_of(sentence[0]) == ctx.paragraph_of(ctx.sentences[i - 1][0]):
+            opening = ctx.sentences[i - 1][0]
             parks = ctx.within(*ctx.sentences[i - 1], {"PARK"})
         if not parks:
+            continue
+        if trigger.group() in BARE_LIST_TRIGGERS and not EXAMPLES_OF.search(ctx.text, opening, trigger.start()):
             continue
         for actor in ctx.within(trigger.end(), sentence[1], ACTORS):
             yield ctx.relation(actor.entity, "LOCATED_IN", parks[-1].entity, sentence, "enumeration", 0.8)
@@ -385,17 +397,27 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
                     )
 
 
-def _place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
-    """The most specific gazetteer place a park's name starts with, as written (湖北武汉江岸… → 武汉);
-    each place must lie inside the one before (湘乡城西工业园: 城西区 is in 西宁, not in 湘乡)."""
-    places, found, i = lexicon.places(), None, 0
-    name = re.sub(r"[()（）]", "", name)  # 中国(上海)自由贸易试验区 → 上海
+def _places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
+    """The gazetteer places a park's name opens with, as written, each inside the one before
+    (湖北武汉江岸… → 湖北, 武汉, 江岸; 湘乡城西工业园: 城西区 is in 西宁, not in 湘乡)."""
+    places, chain, i = lexicon.places(), [], 0
     while i < len(name):
         match = next((name[i:j] for j in range(min(len(name), i + 8), i + 1, -1) if name[i:j] in places), None)
-        if not match or (found and not _inside(places[match], found[1])):
+        if not match or (chain and not _inside(places[match], chain[-1][1])):
             break
-        found, i = (match, places[match]), i + len(match)
-    return found
+        chain.append((match, places[match]))
+        i += len(match)
+    return chain
+
+
+def _place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
+    """The most specific gazetteer place a park's name starts with (湖北武汉江岸… → 武汉)."""
+    chain = _places_opening(_without_brackets(name))
+    return chain[-1] if chain else None
+
+
+def _without_brackets(name: str) -> str:
+    return re.sub(r"[()（）]", "", name)  # 中国(上海)自由贸易试验区 → 上海
 
 
 def _inside(inner: lexicon.Place, outer: lexicon.Place) -> bool:
@@ -403,6 +425,8 @@ def _inside(inner: lexicon.Place, outer: lexicon.Place) -> bool:
         return inner.province == outer.name and inner != outer
     if outer.level == "city":
         return inner.city == outer.name and inner != outer
+    if outer.level == "county":
+        return inner.county == outer.name
     return outer.level == "country" and inner.level != "country"
 
 
@@ -410,25 +434,32 @@ def _inside(inner: lexicon.Place, outer: lexicon.Place) -> bool:
 GENERIC_LOCALITIES = {"新区", "城区", "市区", "郊区", "城东", "城西", "城南", "城北", "东部", "西部", "南部", "北部"}
 
 
-def _locality_in_name(name: str) -> str | None:
-    """A town below the gazetteer's counties in a park's name, after the gazetteer places it
-    opens with: a word jieba tags as a place or a rare noun, followed only by a generic
-    descriptor (杭州下沙经济技术开发区 → 下沙, 小榄工业区 → 小榄; 湖北武汉江岸岱家山科创城 has none)."""
+def _locality_in_name(name: str) -> tuple[str, lexicon.Place | None] | None:
+    """A town below the gazetteer's counties in a park's name, right after the places it opens
+    with: a town of the civil affairs list inside the last of those places (窦店高端现代制造业产业基地
+    → 窦店镇; 天津宝坻石桥工业园区 has none: no 石桥 in 宝坻), else a word jieba tags as a place that
+    the list does not know, followed only by a generic descriptor."""
+    name = _without_brackets(name)
     head = HEAD_PATTERN.search(name)
-    words = list(jieba.cut(name[: head.start()])) if head else []
-    places = lexicon.places()
-    i = 0
-    while i < len(words) and words[i] in places:
-        i += 1
-    if i == len(words):
+    if not head:
         return None
-    word, rest = words[i], "".join(words[i + 1 :])
-    if len(word) < 2 or word in GENERIC_LOCALITIES or is_specific_text(rest):
-        return None
-    # a place by jieba's tag, or a rare noun: towns are rare in jieba's corpus (小榄 3 times,
-    # 亦庄 9). Words it does not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the
-    # park, not a town (ANNOTATION.md's own example)
-    return word if WORD_TAGS.get(word) == "ns" or is_rare_noun(word) else None
+    chain = _places_opening(name)
+    start = sum(len(written) for written, _ in chain)
+    boundaries = set(itertools.accumulate(len(w) for w in jieba.cut(name[: head.start()])))
+    towns = lexicon.towns()
+    for end in range(min(head.start(), start + 8), start + 1, -1):
+        word = name[start:end]
+        if end not in boundaries or word in GENERIC_LOCALITIES:
+            continue
+        if word in towns:
+            inside = [t for t in towns[word] if not chain or _inside(t, chain[-1][1])]
+            if inside and reads_as_place(word):
+                return word, inside[0]
+        elif WORD_TAGS.get(word) == "ns" and not is_specific_text(name[end : head.start()]):
+            # words jieba does not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the
+            # park (ANNOTATION.md's own example), and so do its rare nouns (五环 is a ring road)
+            return word, None
+    return None
 
 
 # after a park: 位于/地处/属于… then the place (燕郊经济技术开发区，它属于河北三河市辖地)
@@ -467,11 +498,15 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     """Each park lies in the place the text says it lies in (``stated_places``), else in the
     most specific place its name gives, in this order: a town in its name (杭州下沙经济技术开发区
     → 下沙, 中关村软件园 → 中关村), the most specific gazetteer place its name starts with
-    (湖北武汉江岸… → 武汉), its lexicon city; else its parent park's place."""
+    (湖北武汉江岸… → 武汉), its lexicon city; else its parent park's place. A place in a name is
+    written as the text names it elsewhere (梅李 → the text's 梅李镇)."""
     doc_places = {}
     for entity, record in ctx.records.items():
         if isinstance(record, lexicon.Place):
             doc_places.setdefault(record, entity)
+    for entity, label in ctx.labels.items():  # the text's 梅李镇 for the 梅李 of 梅李民营轻纺工业园
+        for town in lexicon.towns().get(entity, ()) if label == "LOC" else ():
+            doc_places.setdefault(town, entity)
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
@@ -486,11 +521,9 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         locality = next((p for p in map(_locality_in_name, names) if p), None)
         if m.entity in stated:
             located[m.entity] = stated[m.entity]
-        elif locality:
-            located[m.entity] = locality
-        elif in_name:
-            written, place = in_name
-            located[m.entity] = doc_places.get(place) if place in doc_places else written
+        elif locality or in_name:
+            written, place = locality or in_name
+            located[m.entity] = doc_places.get(place, written)
         elif isinstance(record, lexicon.Park) and record.city and record.city in lexicon.places():
             place = lexicon.places()[record.city]
             located[m.entity] = doc_places.get(place) or _short_name(place)

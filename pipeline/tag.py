@@ -15,14 +15,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .grammar import HEAD_PATTERN, WORD_TAGS, Candidate, Sentence, find_names
+from .grammar import COMPANY_HEADS, ORG_HEADS, WORD_TAGS, Candidate, Sentence, find_names
 from .money import find_money
 from .persons import find_persons
 from .segment import split_tokens_at
 
 # “中关村开放实验室”: a quoted name with an organisation head is a platform or project, and the
-# names inside it (中关村, 北京) are not mentions of their own.
-QUOTED_NAME = re.compile(f"“([^”“]{{2,24}}(?:{HEAD_PATTERN.pattern}))”")
+# names inside it (中关村, 北京) are not mentions of their own. A quoted park is a park
+# (“梅李民营轻纺工业园”): news quotes the names of parks as often as not.
+NAMING_HEADS = "|".join(sorted([*COMPANY_HEADS, *ORG_HEADS], key=len, reverse=True))
+QUOTED_NAME = re.compile(f"“([^”“]{{2,24}}(?:{NAMING_HEADS}))”")
 # On a tie in length, the more trustworthy source wins.
 SOURCE_PRIORITY = {"lexicon": 0, "money": 0, "coref": 0, "grammar": 1, "person": 2, "model": 3}
 

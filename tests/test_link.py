@@ -88,6 +88,39 @@ def test_a_rare_noun_opening_a_park_name_is_its_town(nlp):
     assert ("海南生物医药产业园", "PARK_IN", "海南", None) in rels
 
 
+def test_a_town_of_the_civil_affairs_list_opening_a_park_name_is_its_place(nlp):
+    text = (
+        "窦店高端现代制造业产业基地举行活动。天津宝坻石桥工业园区举行活动。分布着上地信息产业基地。"
+        "常熟市梅李镇1994年建成的“梅李民营轻纺工业园”吸引了120多户业主。项目位于东南五环光机电产业基地。"
+    )
+    rels = relations(nlp, text)
+    assert ("窦店高端现代制造业产业基地", "PARK_IN", "窦店", None) in rels  # 窦店镇: jieba does not know it
+    assert ("天津宝坻石桥工业园区", "PARK_IN", "宝坻", None) in rels  # no town 石桥 lies in 宝坻区
+    assert ("上地信息产业基地", "PARK_IN", "上地", None) in rels  # jieba cuts 上/地: the list names it
+    assert ("梅李民营轻纺工业园", "PARK_IN", "梅李镇", None) in rels  # quoted, and written as the text has it
+    assert not any(t in {"东南", "五环"} for _, r, t, _ in rels if r == "PARK_IN")  # directions, ring roads
+
+
+def test_a_bare_example_list_names_a_parks_companies_only_after_enterprises(nlp):
+    text = "江阴经济开发区一角（刘荷芬供稿）江阴乡企调整结构再现优势比如，法国队就在考虑该怎么办。"
+    assert not any(r == "LOCATED_IN" for _, r, _, _ in relations(nlp, text))
+
+
+def test_a_group_names_its_national_subsidiary_as_one_company(nlp):
+    doc = nlp("联合国机构、香港新华集团中国发展基金有限公司、中科院南京分院在淮安高科技农业开发园投资。")
+    assert "香港新华集团中国发展基金有限公司" in {e.text for e in doc.ents if e.label_ == "COMPANY"}
+
+
+def test_towns_are_read_with_their_county_city_and_province():
+    from pipeline import lexicon
+
+    (town,) = lexicon.towns()["梅李"]
+    assert (town.name, town.county, town.city, town.province) == ("梅李镇", "常熟市", "苏州市", "江苏省")
+    assert lexicon.towns()["门楼下乡"] == lexicon.towns()["门楼下瑶族乡"]  # an ethnic township, as news writes it
+    (xiaolan,) = lexicon.towns()["小榄镇"]
+    assert (xiaolan.county, xiaolan.city) == ("", "中山市")  # a city without counties
+
+
 def test_a_place_the_text_states_beats_the_place_in_the_name(nlp):
     text = "燕郊经济技术开发区，它属于河北三河市辖地。学院在呼和浩特土默川的金川开发区。江苏的苏州新区举行活动。"
     rels = relations(nlp, text)
