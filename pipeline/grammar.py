@@ -30,7 +30,7 @@ PARK_HEADS = (
     "自由贸易试验区 综合保税区 保税港区 经济技术开发区 高新技术产业开发区 经济开发区 高新技术开发区 "
     "自由经济区 经济特区 保税物流基地 物流基地 产业功能区 功能区 产业园区 工业园区 科技园区 化工园区 产业基地 "
     "开发试验区 试验区 工业区 开发园 软件园 科技园 产业园 工业园 化工园 科创园 创业园 物流园 "
-    "科学园 孵化园 创新园 科创城 科学城 科技城 生态城 产业新城 高新区 经开区 开发区 综保区 保税区 "
+    "科学园 孵化园 创新园 研创园 生态园 科创城 科学城 科技城 生物城 生态城 产业新城 高新区 经开区 开发区 综保区 保税区 "
     "自贸区 片区 新区"
 ).split()
 ORG_HEADS = (
@@ -164,8 +164,8 @@ def _is_name_word(word: str, head: str) -> bool:
     if not re.search(r"[\w\u4e00-\u9fff]", word):
         return False
     tag = WORD_TAGS.get(word)
-    if tag is None and len(word) > 1 and word[0] in SINGLE_STOPS:
-        return False
+    if tag is None and len(word) > 1 and (word[0] in SINGLE_STOPS or word[-1] in SINGLE_STOPS):
+        return False  # jieba's guesses glue function words to names: 城是 in 苏州纳米城是苏州工业园区
     if word.isdigit() or word.endswith(("企业", "机构", "单位")):  # 1997年全公司, 龙头企业宝山钢铁…
         return False
     if tag in STOP_TAGS and not (tag == "m" and re.fullmatch(r"[A-Za-z0-9]+", word)) and word not in NAME_TIME_WORDS:

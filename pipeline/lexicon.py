@@ -173,6 +173,10 @@ def automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for name, place in places().items():
         auto.add_word(name, (name, "LOC", place))
+    for name, found in towns().items():
+        # a town by its full name only (梅李镇, 上地街道): short names are too often ordinary words
+        if name == found[0].name and name not in places():
+            auto.add_word(name, (name, "LOC", found[0]))
     for name, park in parks().items():
         # national new areas (浦东新区, 滨海新区) are administrative districts: places, not parks
         if park.kind != "new_area":

@@ -295,17 +295,21 @@ def invests_by_signing(ctx: Context) -> Iterator[Relation]:
             yield ctx.relation(actor.entity, "INVESTS_IN", park, sentence, "signing", 0.8, amount)
 
 
+BUILT_BY = re.compile(r"由(.{2,80}?)(?:共建|合建|共同建设|联合建设|共同投资|投资建设|投资兴建|出资建设|投资)")
+
+
 def invests_by_building(ctx: Context) -> Iterator[Relation]:
-    """由A与B共建 (the park before 由); X…建设/投资建设P (X the sentence's first actor)."""
+    """由A与B共建/由X投资建设: the park before 由, else the sentence's only park (该项目由X投资建设，
+    选址于P); X…建设/投资建设P (X the sentence's first actor)."""
     for sentence in ctx.sentences:
         text = ctx.text
-        cobuild = re.search(r"由(.{2,80}?)(?:共建|合建|共同建设|联合建设|共同投资)", text[sentence[0] : sentence[1]])
-        if cobuild:
-            parks = ctx.within(sentence[0], sentence[0] + cobuild.start(), {"PARK"})
-            if parks:  # the sentence's subject: 该产业基地位于…科创城，由A与B共建
-                span = (sentence[0] + cobuild.start(1), sentence[0] + cobuild.end(1))
-                for actor in ctx.within(*span, ACTORS):
-                    yield ctx.relation(actor.entity, "INVESTS_IN", parks[0].entity, sentence, "co-building", 0.75)
+        if built := BUILT_BY.search(text, *sentence):
+            parks = ctx.within(sentence[0], built.start(), {"PARK"}) or ctx.within(built.end(), sentence[1], {"PARK"})
+            if parks and (built.start() > parks[0].start or len(parks) == 1):
+                amount = _invested_amount(ctx, *sentence)
+                for actor in ctx.within(built.start(1), built.end(1), ACTORS):
+                    park = parks[0].entity
+                    yield ctx.relation(actor.entity, "INVESTS_IN", park, sentence, "co-building", 0.75, amount)
         for build in re.finditer(r"(?:投资)?(?:建设|兴建|新建|打造)", text[sentence[0] : sentence[1]]):
             at = sentence[0] + build.end()
             parks = [m for m in ctx.within(at, sentence[1], {"PARK"}) if m.start == at]
@@ -313,6 +317,18 @@ def invests_by_building(ctx: Context) -> Iterator[Relation]:
             if parks and actors and actors[0].label == "COMPANY":
                 amount = _invested_amount(ctx, *sentence)
                 yield ctx.relation(actors[0].entity, "INVESTS_IN", parks[0].entity, sentence, "building", 0.7, amount)
+
+
+OWNED_BY = re.compile(r"(?:旗下|所属|投资建设|投资|开发|运营)的")
+
+
+def invests_by_owning(ctx: Context) -> Iterator[Relation]:
+    """X旗下的P, X投资/开发/运营的P: the company's own park (阿里巴巴集团旗下的…产业园)."""
+    for sentence, mentions, park in ctx.park_mentions():
+        for actor in mentions:
+            owns = actor.label == "COMPANY" and actor.end < park.start
+            if owns and OWNED_BY.fullmatch(ctx.text, actor.end, park.start):
+                yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:owns", 0.7)
 
 
 def invests_with_settling(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
@@ -353,8 +369,11 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
             yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
 
 
+A_PART_OF = re.compile(r"的?(?:重要|核心)?(?:组成部分|一部分|核心区|板块|园中园|分园)")
+
+
 def part_of_by_pattern(ctx: Context) -> Iterator[Relation]:
-    """P2位于P1 (该产业基地位于…科创城), P1建设P2: the second park lies in the first."""
+    """P2位于P1 (该产业基地位于…科创城), P1建设P2, P2是P1的重要组成部分: the second park lies in the first."""
     for sentence in ctx.sentences:
         parks = ctx.within(*sentence, {"PARK"})
         for first, second in zip(parks, parks[1:]):
@@ -363,6 +382,8 @@ def part_of_by_pattern(ctx: Context) -> Iterator[Relation]:
                 yield ctx.relation(first.entity, "PART_OF", second.entity, sentence, "pattern:park-park", 0.8)
             elif re.fullmatch(r"\s*(?:建设|建成|打造|设立|成立)", between):
                 yield ctx.relation(second.entity, "PART_OF", first.entity, sentence, "pattern:park-builds", 0.75)
+            elif re.fullmatch(r"\s*(?:是|为|作为|属于)", between) and A_PART_OF.match(ctx.text, second.end):
+                yield ctx.relation(first.entity, "PART_OF", second.entity, sentence, "pattern:part-of", 0.8)
 
 
 def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
@@ -562,6 +583,7 @@ RULES: list[Rule] = [
     located_by_address,
     invests_by_signing,
     invests_by_building,
+    invests_by_owning,
     part_of_by_name,
     part_of_by_pattern,
 ]

@@ -111,6 +111,23 @@ def test_a_group_names_its_national_subsidiary_as_one_company(nlp):
     assert "香港新华集团中国发展基金有限公司" in {e.text for e in doc.ents if e.label_ == "COMPANY"}
 
 
+def test_a_project_built_by_a_company_invests_in_the_sentences_only_park(nlp):
+    text = "该项目由上海华谊集团股份有限公司投资建设，选址于钦州港经济技术开发区，总投资约300亿元。"
+    assert ("上海华谊集团股份有限公司", "INVESTS_IN", "钦州港经济技术开发区", 3e10) in relations(nlp, text)
+
+
+def test_a_companys_own_park_is_its_investment(nlp):
+    rels = relations(nlp, "阿里巴巴集团旗下的杭州云栖小镇产业园今年新增企业200家。")
+    assert ("阿里巴巴集团", "INVESTS_IN", "杭州云栖小镇产业园", None) in rels
+    assert not any(r == "INVESTS_IN" for _, r, _, _ in relations(nlp, "阿里巴巴集团与杭州云栖小镇产业园的企业交流。"))
+
+
+def test_a_park_that_is_part_of_another_says_so(nlp):
+    rels = relations(nlp, "中关村软件园是中关村科技园区的重要组成部分。")
+    assert ("中关村软件园", "PART_OF", "中关村科技园区", None) in rels
+    assert not any(r == "PART_OF" for _, r, _, _ in relations(nlp, "天府软件园是苏州工业园区的合作伙伴。"))
+
+
 def test_towns_are_read_with_their_county_city_and_province():
     from pipeline import lexicon
 
