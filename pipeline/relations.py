@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
-from .grammar import HEAD_PATTERN, WORD_TAGS, is_specific_text, reads_as_place
+from .grammar import HEAD_PATTERN, WORD_TAGS, is_rare_noun, is_specific_text, reads_as_place
 
 ACTORS = {"COMPANY", "ORG"}
 
@@ -476,11 +476,16 @@ def _locality_in_name(name: str) -> tuple[str, lexicon.Place | None] | None:
             inside = [t for t in towns[word] if not chain or _inside(t, chain[-1][1])]
             if inside and reads_as_place(word):
                 return word, inside[0]
-        elif WORD_TAGS.get(word) == "ns" and not is_specific_text(name[end : head.start()]):
-            # words jieba does not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the
-            # park (ANNOTATION.md's own example), and so do its rare nouns (五环 is a ring road)
+        elif _jieba_place(word) and not is_specific_text(name[end : head.start()]):
             return word, None
     return None
+
+
+def _jieba_place(word: str) -> bool:
+    """A place by jieba's tag, or a rare common noun (孪井滩: twice in its corpus). Words it does
+    not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the park (ANNOTATION.md's own
+    example); so do rare proper nouns of other kinds (五环, a ring road: nz)."""
+    return WORD_TAGS.get(word) == "ns" or (WORD_TAGS.get(word) == "n" and is_rare_noun(word))
 
 
 # after a park: 位于/地处/属于… then the place (燕郊经济技术开发区，它属于河北三河市辖地)
@@ -501,8 +506,11 @@ def stated_places(ctx: Context) -> dict[str, str]:
     for i, m in enumerate(mentions):
         if m.label != "PARK":
             continue
-        if i and fine(prev := mentions[i - 1]) and ctx.text[prev.end : m.start] in {"", "的", "市", "境内"}:
-            before.setdefault(m.entity, prev.entity)
+        if i and fine(prev := mentions[i - 1]):
+            between = ctx.text[prev.end : m.start]
+            local = between.endswith(("当地的", "当地")) and ctx.sentence_of(prev.start) == ctx.sentence_of(m.start)
+            if between in {"", "的", "市", "境内"} or local:  # 到阿拉善盟了解情况，发现当地的孪井滩农业开发区
+                before.setdefault(m.entity, prev.entity)
         if verb := LIES_IN.match(ctx.text, m.end):
             end, places = verb.end(), []
             for nxt in mentions[i + 1 :]:

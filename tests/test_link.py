@@ -128,6 +128,13 @@ def test_a_park_that_is_part_of_another_says_so(nlp):
     assert not any(r == "PART_OF" for _, r, _, _ in relations(nlp, "天府软件园是苏州工业园区的合作伙伴。"))
 
 
+def test_the_local_park_lies_in_the_place_just_named(nlp):
+    text = "乌兰到内蒙古最西部的阿拉善盟了解情况，发现当地的孪井滩农业开发区没有小学。孪井滩开发区举行活动。"
+    rels = relations(nlp, text)
+    assert ("孪井滩农业开发区", "PARK_IN", "阿拉善盟", None) in rels  # 当地的: where the sentence just was
+    assert ("孪井滩开发区", "PARK_IN", "孪井滩", None) in rels  # a rare common noun opening the name
+
+
 def test_towns_are_read_with_their_county_city_and_province():
     from pipeline import lexicon
 
