@@ -116,7 +116,7 @@ STOP_TAGS = {
 NAME_VERBS = set(
     "出行 开发 制造 控股 投资 发展 建设 服务 通信 管理 咨询 贸易 运营 经营 生产 加工 设计 研发 检测 "
     "物流 租赁 传媒 出版 印刷 装饰 安装 维修 销售 培训 交易 结算 支付 保险 担保 融资 置业 "
-    "创新 创业 实业 勘探 集成 信息 网络 数码 电子 传感 能源 环保 医疗 计算 识别 存储 制药 规划 监测".split()
+    "创新 创业 实业 勘探 集成 信息 网络 数码 电子 传感 能源 环保 医疗 计算 识别 存储 制药 规划 监测 控制".split()
 )
 # An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
 # Time words that name what a park is for (现代农业产业园, 未来科技城)

@@ -102,14 +102,14 @@ Rule = Callable[[Context], Iterator[Relation]]
 # ---------------------------------------------------------------- LOCATED_IN
 SETTLE = r"(?:位于|成立于|落户(?:于|在)?|入驻|坐落(?:于|在)|设在|扎根(?:于|在)?|总部位于|注册(?:于|在))"
 PARK_THEN_ACTOR = re.compile(
-    r"^[)）]?(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{0,8}?企业$|^[)）]?(?:内|里)?的$"
+    r"^[)）]?(?:内|里)?(?:的)?(?:另一家|一家|首家)?[\u4e00-\u9fff]{0,8}?企业[，,]?$|^[)）]?(?:内|里)?的$"
 )
 ACTOR_THEN_PARK = re.compile(rf"(?:{SETTLE}|均在|都在|也在|落地)$")
 ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户|引进)?企业")
 
 
 def located_by_pattern(ctx: Context) -> Iterator[Relation]:
-    """位于P的X, P内的X, P企业X, P另一家…企业X, X位于P, X…均在P, X是P首家入驻企业."""
+    """位于P的X, P内的X, P企业X, P另一家…企业X, 入驻P的企业，X, X位于P, X…均在P, X是P首家入驻企业."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
         for actor in (m for m in mentions if m.label in ACTORS):
@@ -152,6 +152,11 @@ def located_by_park_verb(ctx: Context) -> Iterator[Relation]:
 
 # X(近日)在P + a verb: 投资/建设… (X invests in P), 设立…子公司Y (Y is in P), 落户/投产… (X is in P)
 AT_PARK = re.compile(r"^[^，,。；;：:、]{0,6}?在$")
+# a unit set up without a name of its own: the founder is what lies in the park
+GENERIC_UNIT = re.compile(
+    r"(?:研发|研究|技术|创新|运营|生产|制造|结算|销售|服务|数据|设计|测试|检测|培训)*(?:中心|总部|院|所|部|实验室)"
+)
+LIST_AT_PARK = re.compile(r"^等[^，,。；;：:、]{0,16}?在$")  # X、Y等120家企业在P…
 AFTER_PARK = r"(?:内|里)?(?:正式|已经|已|将|顺利|成功|率先|全面|陆续)?"
 INVESTS_AT = re.compile(AFTER_PARK + r"(?:追加)?(?:投资|建设|兴建|新建|扩建|建立)")
 SETS_UP_AT = re.compile(AFTER_PARK + r"(?:设立|成立|开设|组建|注册成立)了?(?:一家|全资|控股)*(?:子公司|分公司|公司)?")
@@ -160,23 +165,53 @@ SETTLES_AT = re.compile(AFTER_PARK + r"(?:落户|落地|入驻|扎根|安家|开
 
 def located_by_activity(ctx: Context) -> Iterator[Relation]:
     """X在P投资建设… → X INVESTS_IN P (with the sentence's investment amount); X在P设立子公司Y
-    → Y LOCATED_IN P, or X itself when no organisation follows (中科院南京分院在研创园设立研究所);
-    X在P落户/投产/生产… → X LOCATED_IN P."""
+    → Y LOCATED_IN P, or X itself when no named organisation follows (中科院南京分院在研创园设立研究所);
+    X在P落户/投产/生产… → X LOCATED_IN P. X、Y等120家企业在P…: each of them."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
         before = [m for m in mentions if m.end <= park.start]
-        if not before or before[-1].label not in ACTORS or not AT_PARK.match(text[before[-1].end : park.start]):
+        if not before or before[-1].label not in ACTORS:
             continue
-        actor = before[-1]
-        if INVESTS_AT.match(text, park.end):
-            amount = _invested_amount(ctx, *sentence)
-            yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:invests-at", 0.8, amount)
-        elif setup := SETS_UP_AT.match(text, park.end):
-            after = next((m for m in mentions if m.start >= setup.end()), None)
-            child = after if after and after.label in ACTORS and after.start - setup.end() <= 2 else actor
-            yield ctx.relation(child.entity, "LOCATED_IN", park.entity, sentence, "pattern:sets-up-at", 0.8)
-        elif SETTLES_AT.match(text, park.end):
-            yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:settles-at", 0.85)
+        gap = text[before[-1].end : park.start]
+        actors = [before[-1]] if AT_PARK.match(gap) else _listed(ctx, before) if LIST_AT_PARK.match(gap) else []
+        for actor in actors:
+            if INVESTS_AT.match(text, park.end):
+                amount = _invested_amount(ctx, *sentence) if len(actors) == 1 else None
+                yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:invests-at", 0.8, amount)
+            elif setup := SETS_UP_AT.match(text, park.end):
+                after = next((m for m in mentions if m.start >= setup.end()), None)
+                named = after and not GENERIC_UNIT.fullmatch(after.entity)
+                child = after if named and after.label in ACTORS and after.start - setup.end() <= 2 else actor
+                yield ctx.relation(child.entity, "LOCATED_IN", park.entity, sentence, "pattern:sets-up-at", 0.8)
+            elif SETTLES_AT.match(text, park.end):
+                yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:settles-at", 0.85)
+
+
+def _listed(ctx: Context, before: list[Mention]) -> list[Mention]:
+    """The organisations listed right before the last of ``before`` (X、Y和Z), that one included."""
+    listed = [before[-1]]
+    for m in reversed(before[:-1]):
+        if m.label not in ACTORS or ctx.text[m.end : listed[0].start] not in {"、", "和", "及", "与", ",", "，"}:
+            break
+        listed.insert(0, m)
+    return listed
+
+
+PROJECT_AT_PARK = re.compile(r"项目[^，,。；;]{0,8}?在$")
+PROJECT_STARTS = re.compile(r"(?:正式|顺利|隆重|集中)?(?:开工|奠基|开建|动工|落地|签约|投产|竣工|启动)")
+
+
+def invests_by_project(ctx: Context) -> Iterator[Relation]:
+    """X投资120亿元的…项目日前在P开工/落地/投产: the sentence's first organisation invests in P,
+    with the sentence's amount."""
+    for sentence, mentions, park in ctx.park_mentions():
+        opening = ctx.text[sentence[0] : park.start]
+        actors = [m for m in mentions if m.end <= park.start and m.label in ACTORS]
+        if actors and PROJECT_AT_PARK.search(opening) and PROJECT_STARTS.match(ctx.text, park.end):
+            if not re.search(r"[，,;；]", ctx.text[actors[0].end : park.start]):
+                amount = _invested_amount(ctx, *sentence)
+                investor = actors[0].entity
+                yield ctx.relation(investor, "INVESTS_IN", park.entity, sentence, "pattern:project", 0.7, amount)
 
 
 ADDRESS = re.compile(r"(?:地址|总部|厂址|注册地|办公地点?)(?:在|位于|设在|设于|[:：])")
@@ -202,7 +237,8 @@ def located_by_address(ctx: Context) -> Iterator[Relation]:
 
 
 LIST_TRIGGER = re.compile(
-    r"比如|例如|包括|诸如|培育出|孵化出|诞生了|吸引了|(?:集聚|聚集|汇聚)了?|引进了|以(?=[^，,。]{2,120}?为代表)"
+    r"比如|例如|包括|诸如|培育出|孵化出|诞生了|吸引了|(?:集聚|聚集|汇聚)了?|引进了|已有|现有|拥有"
+    r"|以(?=[^，,。]{2,120}?为代表)"
 )
 
 
@@ -592,6 +628,7 @@ RULES: list[Rule] = [
     invests_by_signing,
     invests_by_building,
     invests_by_owning,
+    invests_by_project,
     part_of_by_name,
     part_of_by_pattern,
 ]

@@ -135,6 +135,27 @@ def test_the_local_park_lies_in_the_place_just_named(nlp):
     assert ("孪井滩开发区", "PARK_IN", "孪井滩", None) in rels  # a rare common noun opening the name
 
 
+def test_listed_companies_that_act_in_a_park_each_lie_there(nlp):
+    text = "目前，已有联想集团、百度在线网络技术（北京）有限公司等120家企业在中关村软件园设立研发中心。"
+    rels = relations(nlp, text)
+    assert {h for h, r, t, _ in rels if r == "LOCATED_IN" and t == "中关村软件园"} == {
+        "联想集团",
+        "百度在线网络技术(北京)有限公司",
+    }  # the unnamed 研发中心 is not an organisation of its own
+
+
+def test_a_companys_project_started_in_a_park_is_its_investment(nlp):
+    text = "浙江吉利控股集团有限公司投资120亿元的新能源汽车项目日前在宁波杭州湾新区开工。"
+    assert ("浙江吉利控股集团有限公司", "INVESTS_IN", "宁波杭州湾新区", 1.2e10) in relations(nlp, text)
+
+
+def test_a_company_named_after_settling_in_a_park_lies_there(nlp):
+    text = "作为首批入驻合肥高新区的企业，安徽华米信息科技有限公司目前已发展成为行业龙头。"
+    assert ("安徽华米信息科技有限公司", "LOCATED_IN", "合肥高新区", None) in relations(nlp, text)
+    rels = relations(nlp, "据了解，无锡高新区已有无锡华润微电子有限公司等200余家集成电路企业。")
+    assert ("无锡华润微电子有限公司", "LOCATED_IN", "无锡高新区", None) in rels
+
+
 def test_towns_are_read_with_their_county_city_and_province():
     from pipeline import lexicon
 
