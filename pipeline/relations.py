@@ -174,9 +174,19 @@ def located_by_activity(ctx: Context) -> Iterator[Relation]:
             continue
         gap = text[before[-1].end : park.start]
         actors = [before[-1]] if AT_PARK.match(gap) else _listed(ctx, before) if LIST_AT_PARK.match(gap) else []
+        respectively = "分别" in gap  # X和Y分别在P投资30亿元和20亿元
+        if respectively:
+            actors = _listed(ctx, before)
+        amounts = (
+            _respective_amounts(ctx, park.end, sentence[1], actors)
+            if respectively
+            else {actors[0].entity: _invested_amount(ctx, *sentence)}
+            if len(actors) == 1
+            else {}
+        )
         for actor in actors:
             if INVESTS_AT.match(text, park.end):
-                amount = _invested_amount(ctx, *sentence) if len(actors) == 1 else None
+                amount = amounts.get(actor.entity)
                 yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:invests-at", 0.8, amount)
             elif setup := SETS_UP_AT.match(text, park.end):
                 after = next((m for m in mentions if m.start >= setup.end()), None)
@@ -185,6 +195,12 @@ def located_by_activity(ctx: Context) -> Iterator[Relation]:
                 yield ctx.relation(child.entity, "LOCATED_IN", park.entity, sentence, "pattern:sets-up-at", 0.8)
             elif SETTLES_AT.match(text, park.end):
                 yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:settles-at", 0.85)
+
+
+def _respective_amounts(ctx: Context, start: int, end: int, actors: list[Mention]) -> dict[str, float]:
+    """分别…30亿元和20亿元: the amounts after ``start``, in the order of the actors, when they pair up."""
+    amounts = [ctx.money[m.start] for m in ctx.within(start, end, {"MONEY"}) if ctx.money.get(m.start) is not None]
+    return {a.entity: v for a, v in zip(actors, amounts)} if len(amounts) == len(actors) else {}
 
 
 def _listed(ctx: Context, before: list[Mention]) -> list[Mention]:

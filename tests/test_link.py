@@ -156,6 +156,12 @@ def test_a_company_named_after_settling_in_a_park_lies_there(nlp):
     assert ("无锡华润微电子有限公司", "LOCATED_IN", "无锡高新区", None) in rels
 
 
+def test_respective_investments_pair_investors_with_amounts_in_order(nlp):
+    rels = relations(nlp, "华润集团和中粮集团分别在重庆两江新区投资30亿元和20亿元。")
+    assert ("华润集团", "INVESTS_IN", "重庆两江新区", 3e9) in rels
+    assert ("中粮集团", "INVESTS_IN", "重庆两江新区", 2e9) in rels
+
+
 def test_towns_are_read_with_their_county_city_and_province():
     from pipeline import lexicon
 
