@@ -124,18 +124,23 @@ def towns() -> dict[str, tuple[Place, ...]]:
 
     divisions = {d.code: d for d in load_divisions()}
     nations = _nations()
-    table: dict[str, list[Place]] = {}
-    for town in (d for d in divisions.values() if d.level == 4):
-        above, parent = {}, divisions.get(town.parent_code)
-        while parent is not None:
-            above[parent.level] = parent.name  # 1 province, 2 city, 3 county (中山市's towns: no county)
-            parent = divisions.get(parent.parent_code)
+
+    @cache
+    def seat(code: str) -> tuple[str, str, str]:
+        """(province, city, county) of the division ``code``, itself included."""
+        above, division = {}, divisions.get(code)
+        while division is not None:
+            above[division.level] = division.name  # 1 province, 2 city, 3 county (中山市's towns: no county)
+            division = divisions.get(division.parent_code)
         province = above.get(1, "")
-        place = Place(town.name, "town", province, above.get(2, province), above.get(3, ""))  # 北京市: both
+        return province, above.get(2, province), above.get(3, "")  # 北京市: province and city
+
+    table: dict[str, list[Place]] = {}
+    for town in load_divisions(4):
+        place = Place(town.name, "town", *seat(town.parent_code))
         short = _TOWN_SUFFIX.sub("", town.name)
         ethnic = short.endswith("族") and next((short.removesuffix(n) for n in nations if short.endswith(n)), None)
-        forms = {town.name, short, *((ethnic, ethnic + "乡") if ethnic else ())}
-        for form in forms:
+        for form in {town.name, short, *((ethnic, ethnic + "乡") if ethnic else ())}:
             if len(form) >= 2:
                 table.setdefault(form, []).append(place)
     return {form: tuple(found) for form, found in table.items()}
