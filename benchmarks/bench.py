@@ -125,9 +125,6 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        # as installed without the hanlp extra: thinc imports torch whenever it is importable,
-        # which adds ~215 MB to every process without being used
-        sys.modules.setdefault("torch", None)
         result = child(args.child, args.corpus)
         result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
