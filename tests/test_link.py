@@ -160,6 +160,13 @@ def test_respective_investments_pair_investors_with_amounts_in_order(nlp):
     assert ("中粮集团", "INVESTS_IN", "重庆两江新区", 2e9) in rels
 
 
+def test_what_a_park_has_inside_it_are_its_companies(nlp):
+    text = "大连高新技术产业园区内，有华信计算机技术股份有限公司、东软集团股份有限公司等软件企业800多家。"
+    assert located_in(nlp, text, "大连高新技术产业园区") == {"华信计算机技术股份有限公司", "东软集团股份有限公司"}
+    doc = nlp("2019年，特斯拉在上海临港产业区投资建设超级工厂。")
+    assert ("上海临港产业区", "PARK") in {(e.text, e.label_) for e in doc.ents}  # 产业区: a park head
+
+
 def test_towns_are_read_with_their_county_city_and_province():
     from pipeline import lexicon
 
