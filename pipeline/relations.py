@@ -174,16 +174,11 @@ def located_by_activity(ctx: Context) -> Iterator[Relation]:
             continue
         gap = text[before[-1].end : park.start]
         actors = [before[-1]] if AT_PARK.match(gap) else _listed(ctx, before) if LIST_AT_PARK.match(gap) else []
-        respectively = "分别" in gap  # X和Y分别在P投资30亿元和20亿元
-        if respectively:
+        if "分别" in gap:  # X和Y分别在P投资30亿元和20亿元
             actors = _listed(ctx, before)
-        amounts = (
-            _respective_amounts(ctx, park.end, sentence[1], actors)
-            if respectively
-            else {actors[0].entity: _invested_amount(ctx, *sentence)}
-            if len(actors) == 1
-            else {}
-        )
+            amounts = _respective_amounts(ctx, park.end, sentence[1], actors)
+        else:  # one investor takes the sentence's amount; how a list shares it the text does not say
+            amounts = {actors[0].entity: _invested_amount(ctx, *sentence)} if len(actors) == 1 else {}
         for actor in actors:
             if INVESTS_AT.match(text, park.end):
                 amount = amounts.get(actor.entity)
