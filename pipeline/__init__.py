@@ -15,7 +15,7 @@ from pathlib import Path
 
 def _import_spacy_without_torch() -> None:
     """Import spaCy with torch hidden. thinc imports torch whenever it is installed (the `train`
-    and `hanlp` extras), which costs ~2.5 s and ~150 MB per process although no component here
+    and `hanlp` extras), which costs ~2.5 s and ~215 MB per process although no component here
     runs on thinc's torch support; training and HanLP import torch themselves, later, as usual."""
     if "torch" in sys.modules or "thinc" in sys.modules:
         return

@@ -42,12 +42,12 @@ def word_shapes(length: int, words: Sequence[tuple[int, int]]) -> numpy.ndarray:
     bounds = numpy.array(words, dtype="int64").reshape(-1, 2)
     starts, ends = bounds[bounds[:, 1] - bounds[:, 0] > 1].T
     bucket = numpy.minimum(ends - starts, 4) - 2
-    shapes[_inside(starts, ends, length)] = numpy.repeat(4 + bucket, ends - starts)  # M, then B and E over it
+    shapes[_inside(starts, ends)] = numpy.repeat(4 + bucket, ends - starts)  # M, then B and E over it
     shapes[starts], shapes[ends - 1] = 1 + bucket, 7 + bucket
     return shapes
 
 
-def _inside(starts: numpy.ndarray, ends: numpy.ndarray, length: int) -> numpy.ndarray:
+def _inside(starts: numpy.ndarray, ends: numpy.ndarray) -> numpy.ndarray:
     """Offsets of every character in the (non-overlapping) spans [start, end)."""
     sizes = ends - starts
     return numpy.arange(sizes.sum()) + numpy.repeat(starts - numpy.cumsum(sizes) + sizes, sizes)
@@ -274,7 +274,7 @@ def quantized(model: bytes) -> bytes:
 
 class CharNet:
     """The trained network: ``tag(pieces)`` → entity spans per piece of text. ``int8``: run the
-    LSTM in 8-bit integers, faster on CPU at a small cost in accuracy (measured in ``benchmarks/``)."""
+    LSTM in 8-bit integers, faster on CPU for a small cost in accuracy (measured in MODEL_CARD.md)."""
 
     def __init__(self, path: Path, int8: bool = False) -> None:
         import onnxruntime

@@ -118,9 +118,9 @@ NAME_VERBS = set(
     "物流 租赁 传媒 出版 印刷 装饰 安装 维修 销售 培训 交易 结算 支付 保险 担保 融资 置业 "
     "创新 创业 实业 勘探 集成 信息 网络 数码 电子 传感 能源 环保 医疗 计算 识别 存储 制药 规划 监测 控制".split()
 )
-# An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
 # Time words that name what a park is for (现代农业产业园, 未来科技城)
 NAME_TIME_WORDS = {"现代", "未来"}
+# An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
 SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是")
 FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "r", "m", "t", "f"}
 SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
@@ -331,8 +331,6 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
             generic = generic and not governed
         if generic and not (_continues_enumeration(text, start, head) or _is_byline(text, head, end)):
             continue
-        if label != "PARK" and text[start - 1 : start] == "“" and text[end : end + 1] == "”":
-            continue  # “中关村开放实验室”: a quoted platform or project name, not an organisation
         # (北京) after a university belongs to its name: 中国矿业大学(北京)
         if head == "大学" and text[end : end + 1] == "(":
             close = text.find(")", end, end + 8)
@@ -370,8 +368,6 @@ def reads_as_place(word: str) -> bool:
 
 
 DIRECTIONS = set("东南西北中正上下左右内外前后")
-
-
 COMMON_WORD = 300
 
 
