@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -190,8 +189,9 @@ def evaluate(
     """
     _check_ner(ner, prefer)
     from . import corpora
-    from .evaluate import GoldError, to_markdown
-    from .evaluate import evaluate as score
+    from .evaluate import evaluate as score_folder
+    from .evaluate import predict, score, to_markdown
+    from .gold import GoldError
 
     try:
         gold_map, prediction_map = corpora.GOLD_LABELS.get(fmt), corpora.PREDICTION_LABELS.get(fmt, {})
@@ -202,20 +202,17 @@ def evaluate(
     except (GoldError, OSError, json.JSONDecodeError) as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
+    labels = set(gold_map.values()) if gold_map else None
     if predictions is None:
-        predictions = Path(tempfile.mkdtemp(prefix="parkgraph-eval-"))
-        texts = predictions / "gold-texts.jsonl"
-        with texts.open("w", encoding="utf-8") as f:
-            for doc in documents:
-                f.write(json.dumps({"doc_id": doc.doc_id, "text": doc.text}, ensure_ascii=False) + "\n")
-        run_extract([texts], predictions / "out", quiet=True, ner=ner, prefer=prefer)
-        predictions = predictions / "out"
+        result = score(documents, predict(documents, ner, prefer), prediction_map, labels)
+        title = f"Evaluation of the pipeline on {gold}"
     elif not (predictions / "entities.jsonl").exists():
         console.print(f"[red]error:[/red] {predictions} is not an output folder (no entities.jsonl)")
         raise typer.Exit(2)
-    labels = set(gold_map.values()) if gold_map else None
-    result = score(documents, predictions, prediction_labels=prediction_map, labels=labels)
-    markdown, data = to_markdown(result, f"Evaluation of {predictions} against {gold}"), result.as_dict()
+    else:
+        result = score_folder(documents, predictions, prediction_labels=prediction_map, labels=labels)
+        title = f"Evaluation of {predictions} against {gold}"
+    markdown, data = to_markdown(result, title), result.as_dict()
     if report:
         report.mkdir(parents=True, exist_ok=True)
         (report / "evaluation.md").write_text(markdown, encoding="utf-8")

@@ -23,7 +23,7 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .evaluate import GoldDocument, GoldError, load_gold
+from .gold import GoldDocument, GoldError, load_gold
 
 FORMATS = ("cluener", "bio", "bmes", "conll", "jsonl")
 

@@ -1,71 +1,43 @@
-"""The evaluator: strict entity P/R/F1 per label, relation P/R/F1 per type, and the errors.
+"""The evaluator: strict entity P/R/F1 per label, relation P/R/F1 per type, and the errors,
+overall, per source and per split.
+
+``score(gold, predicted)`` works on documents in memory (``predict`` runs the pipeline on gold
+texts without writing anything); ``evaluate(gold, folder)`` is the same over an output folder.
 
 Entities match on (start, end, label); a place written right before a park (LOC + PARK, as in
 武汉市东湖高新区) counts the same as one PARK span, in gold and prediction alike. Relations are
 scored per document by entity: type equal, head and tail each matching a gold entity by any of
-that entity's names (ANNOTATION.md).
+that entity's names (ANNOTATION.md). Company→park is LOCATED_IN and INVESTS_IN together. Where
+a gold document lists ``park_places``, PARK_IN is scored by place, one per park: a predicted tail
+is right when it is any of the park's places (administrative suffixes ignored), and each park
+with places counts once.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import lexicon
-from .emit import read_table
+from .gold import GoldDocument
 
 CORE_LABELS = ("COMPANY", "PARK", "ORG", "LOC", "MONEY")
 RELATION_TYPES = ("LOCATED_IN", "INVESTS_IN", "PARK_IN", "PART_OF")
-
-
-class GoldError(ValueError):
-    """A gold file that does not follow ANNOTATION.md; the message names the file, line and reason."""
+COMPANY_PARK = ("LOCATED_IN", "INVESTS_IN")
+ADMINISTRATIVE_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|街道|地区|省|市|区|县|镇|乡|州|盟|旗)$")
 
 
 @dataclass
-class GoldDocument:
-    doc_id: str
-    text: str
-    entities: list[dict[str, Any]]
-    relations: list[dict[str, Any]]
+class Prediction:
+    """What the pipeline wrote for one document: its entity and relation rows (emit.py columns)."""
 
-
-def load_gold(path: str | Path) -> list[GoldDocument]:
-    path, documents = Path(path), []
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError(f"{path}: cannot read gold file ({error})") from error
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-            text = record["text"]
-            doc = GoldDocument(
-                str(record.get("doc_id") or f"{path.stem}:{number}"),
-                text,
-                list(record.get("entities", [])),
-                list(record.get("relations", [])),
-            )
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
-            raise GoldError(f"{where}: not a gold document ({type(error).__name__}: {error})") from error
-        for e in doc.entities:
-            if not all(k in e for k in ("start", "end", "label")):
-                raise GoldError(f"{where}: entity {e} lacks start, end or label")
-            if not (
-                isinstance(e["start"], int) and isinstance(e["end"], int) and 0 <= e["start"] < e["end"] <= len(text)
-            ):
-                raise GoldError(f"{where}: entity {e} has offsets outside the text ({len(text)} chars)")
-        for r in doc.relations:
-            if not all(k in r for k in ("head", "relation", "tail")):
-                raise GoldError(f"{where}: relation {r} lacks head, relation or tail")
-        documents.append(doc)
-    return documents
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def fold_place_into_park(spans: set[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
@@ -113,6 +85,20 @@ class Report:
     errors: list[dict[str, Any]] = field(default_factory=list)
     documents: int = 0
     missing: list[str] = field(default_factory=list)
+    by_source: dict[str, Report] = field(default_factory=dict)
+    by_split: dict[str, Report] = field(default_factory=dict)
+
+    def add(self, other: Report) -> None:
+        """Counts, errors and documents of ``other`` added to these."""
+        for mine, theirs in ((self.entities, other.entities), (self.boundaries, other.boundaries),
+                             (self.relations, other.relations)):
+            for key, counts in theirs.items():
+                mine[key].tp += counts.tp
+                mine[key].fp += counts.fp
+                mine[key].fn += counts.fn
+        self.errors += other.errors
+        self.documents += other.documents
+        self.missing += other.missing
 
     def micro(self, table: dict[str, Counts], labels: tuple[str, ...]) -> dict[str, float]:
         total = Counts()
@@ -122,6 +108,18 @@ class Report:
             total.fp += counts.fp
             total.fn += counts.fn
         return total.scores()
+
+    def headline(self) -> dict[str, Any]:
+        """The numbers a per-source or per-split row shows."""
+        return {
+            "documents": self.documents,
+            "entities": self.micro(self.entities, CORE_LABELS),
+            "COMPANY": self.micro(self.entities, ("COMPANY",)),
+            "PARK": self.micro(self.entities, ("PARK",)),
+            "company_park": self.micro(self.relations, COMPANY_PARK),
+            "PARK_IN": self.micro(self.relations, ("PARK_IN",)),
+            "relations": self.micro(self.relations, RELATION_TYPES),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -136,8 +134,11 @@ class Report:
             },
             "relations": {
                 "micro": self.micro(self.relations, RELATION_TYPES),
+                "company_park": self.micro(self.relations, COMPANY_PARK),
                 "per_type": {k: v.scores() for k, v in sorted(self.relations.items())},
             },
+            "by_source": {k: v.headline() for k, v in sorted(self.by_source.items())},
+            "by_split": {k: v.headline() for k, v in sorted(self.by_split.items())},
             "errors": self.errors,
         }
 
@@ -169,37 +170,70 @@ def _names(pairs) -> dict[str, set[str]]:
     return names
 
 
+def score(
+    gold: Iterable[GoldDocument],
+    predicted: Mapping[str, Prediction],
+    prediction_labels: dict[str, str] | None = None,
+    labels: set[str] | None = None,
+) -> Report:
+    """Score predictions held in memory (doc_id → Prediction) against gold documents.
+
+    ``prediction_labels`` folds our labels into a corpus's coarser scheme (COMPANY → ORG for
+    MSRA); with ``labels``, only those labels are scored (a corpus without MONEY does not count
+    our money amounts as errors). A gold document without a prediction is scored as empty and
+    listed in ``missing``."""
+    fold, report = prediction_labels or {}, Report()
+    for doc in gold:
+        one = Report(documents=1)
+        prediction = predicted.get(doc.doc_id)
+        if prediction is None:
+            one.missing.append(doc.doc_id)
+            prediction = Prediction()
+        entities = [
+            {**row, "label": fold.get(row["label"], row["label"])} for row in prediction.entities
+        ]
+        entities = [row for row in entities if labels is None or row["label"] in labels]
+        _score_entities(one, doc, entities)
+        _score_relations(one, doc, entities, prediction.relations)
+        report.add(one)
+        report.by_source.setdefault(doc.source, Report()).add(one)
+        if doc.split:
+            report.by_split.setdefault(doc.split, Report()).add(one)
+    return report
+
+
 def evaluate(
     gold: list[GoldDocument],
     predictions: str | Path,
     prediction_labels: dict[str, str] | None = None,
     labels: set[str] | None = None,
 ) -> Report:
-    """Score an output folder (``parkgraph extract``) against gold documents.
+    """Score an output folder (``parkgraph extract``): its tables read into memory, then ``score``."""
+    from .emit import iter_rows
 
-    ``prediction_labels`` folds our labels into a corpus's coarser scheme (COMPANY → ORG for
-    MSRA); with ``labels``, only those labels are scored (a corpus without MONEY does not count
-    our money amounts as errors)."""
-    entities, relations = read_table(predictions, "entities"), read_table(predictions, "relations")
-    pred_entities = defaultdict(list)
-    fold = prediction_labels or {}
-    for row in entities.to_dict("records") if len(entities) else []:
-        row["label"] = fold.get(row["label"], row["label"])
-        if labels is None or row["label"] in labels:
-            pred_entities[str(row["doc_id"])].append(row)
-    pred_relations = defaultdict(list)
-    for row in relations.to_dict("records") if len(relations) else []:
-        pred_relations[str(row["doc_id"])].append(row)
-    documents = read_table(predictions, "documents")
-    seen = set(documents["doc_id"].astype(str)) if len(documents) else set()
-    report = Report()
-    for doc in gold:
-        report.documents += 1
-        if doc.doc_id not in seen:
-            report.missing.append(doc.doc_id)
-        _score_entities(report, doc, pred_entities[doc.doc_id])
-        _score_relations(report, doc, pred_entities[doc.doc_id], pred_relations[doc.doc_id])
-    return report
+    folder, predicted = Path(predictions), {}
+    for row in iter_rows(folder, "documents"):
+        predicted.setdefault(str(row["doc_id"]), Prediction())
+    for table in ("entities", "relations"):
+        for row in iter_rows(folder, table):
+            getattr(predicted.setdefault(str(row["doc_id"]), Prediction()), table).append(row)
+    return score(gold, predicted, prediction_labels, labels)
+
+
+def predict(gold: list[GoldDocument], ner: str = "model", prefer: str | None = None) -> dict[str, Prediction]:
+    """Run the pipeline on the gold texts in memory, as ``parkgraph extract`` would on them."""
+    from .batch import Settings, parse_batch
+    from .io import Document
+
+    predicted: dict[str, Prediction] = {}
+    documents = [Document(doc.doc_id, "gold", doc.text) for doc in gold]
+    for start in range(0, len(documents), 64):
+        for result in parse_batch(documents[start : start + 64], Settings(ner=ner, prefer=prefer)):
+            predicted[str(result.document["doc_id"])] = Prediction(
+                [json.loads(line) for line in result.entities.splitlines() if line],
+                [json.loads(line) for line in result.relations.splitlines() if line],
+            )
+    return predicted
 
 
 def _score_entities(report: Report, doc: GoldDocument, predicted: list[dict]) -> None:
@@ -250,8 +284,20 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
         predicted = with_place_prefixes_stripped(pred_names.get(pred_entity, {pred_entity}))
         return bool(predicted & with_place_prefixes_stripped(gold_names.get(gold_entity, {gold_entity})))
 
-    unmatched = list(doc.relations)
+    by_place = doc.park_places is not None
+    unmatched = [g for g in doc.relations if not (by_place and g["relation"] == "PARK_IN")]
+    places_left = {park: places for park, places in (doc.park_places or {}).items() if places}
     for rel in predicted:
+        if by_place and rel["relation"] == "PARK_IN":
+            park = next((p for p in doc.park_places if same(rel["head"], p)), None)
+            if park is not None and _place_in(rel["tail"], doc.park_places[park]):
+                if park in places_left:  # one per park: a second right place neither gains nor loses
+                    del places_left[park]
+                    report.relations["PARK_IN"].tp += 1
+                continue
+            report.relations["PARK_IN"].fp += 1
+            report.errors.append(_relation_error(doc, "spurious", rel))
+            continue
         match = next(
             (
                 g
@@ -260,33 +306,41 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
             ),
             None,
         )
-        counts = report.relations[rel["relation"]]
         if match is not None:
             unmatched.remove(match)
-            counts.tp += 1
+            report.relations[rel["relation"]].tp += 1
         else:
-            counts.fp += 1
-            report.errors.append(
-                {
-                    "doc_id": doc.doc_id,
-                    "kind": "relation spurious",
-                    "label": rel["relation"],
-                    "text": f"{rel['head']} → {rel['tail']}",
-                    "context": rel.get("evidence", ""),
-                    "method": rel.get("method"),
-                }
-            )
+            report.relations[rel["relation"]].fp += 1
+            report.errors.append(_relation_error(doc, "spurious", rel))
     for g in unmatched:
         report.relations[g["relation"]].fn += 1
-        report.errors.append(
-            {
-                "doc_id": doc.doc_id,
-                "kind": "relation missed",
-                "label": g["relation"],
-                "text": f"{g['head']} → {g['tail']}",
-                "context": "",
-            }
-        )
+        report.errors.append(_relation_error(doc, "missed", g))
+    for park, places in places_left.items():
+        report.relations["PARK_IN"].fn += 1
+        report.errors.append(_relation_error(doc, "missed", {"relation": "PARK_IN", "head": park,
+                                                               "tail": "|".join(places)}))
+
+
+def _place_in(place: str, places: list[str]) -> bool:
+    """``place`` is one of ``places``, administrative suffixes ignored (昆山 = 昆山市)."""
+    return _place_key(place) in {_place_key(p) for p in places}
+
+
+def _place_key(place: str) -> str:
+    """The name without its administrative suffix, unless one character would be left (苏州 stays)."""
+    stripped = ADMINISTRATIVE_SUFFIX.sub("", place)
+    return stripped if len(stripped) >= 2 else place
+
+
+def _relation_error(doc: GoldDocument, kind: str, rel: dict) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "kind": f"relation {kind}",
+        "label": rel["relation"],
+        "text": f"{rel['head']} → {rel['tail']}",
+        "context": rel.get("evidence", ""),
+        "method": rel.get("method"),
+    }
 
 
 def to_markdown(report: Report, title: str = "Evaluation", max_errors: int = 300) -> str:
@@ -318,7 +372,16 @@ def to_markdown(report: Report, title: str = "Evaluation", max_errors: int = 300
     lines += table({**ents["boundary_per_label"], "micro": ents["boundary_micro"]}, "label")
     rels = data["relations"]
     lines += ["", "## Relations (by entity, any alias)", ""]
-    lines += table({**rels["per_type"], "micro": rels["micro"]}, "relation")
+    lines += table({**rels["per_type"], "company→park (LOCATED_IN + INVESTS_IN)": rels["company_park"],
+                    "micro": rels["micro"]}, "relation")
+    for group, rows in (("source", data["by_source"]), ("split", data["by_split"])):
+        if len(rows) > 1 or group == "split" and rows:
+            lines += ["", f"## Per {group} (F1)", "",
+                      f"| {group} | documents | entities | COMPANY | PARK | company→park | PARK_IN | relations |",
+                      "|---|---|---|---|---|---|---|---|"]
+            lines += [f"| {name} | {r['documents']} | " + " | ".join(
+                f"{r[k]['f1']:.3f}" for k in ("entities", "COMPANY", "PARK", "company_park", "PARK_IN", "relations"))
+                + " |" for name, r in rows.items()]
     lines += ["", "## Errors", ""]
     if len(data["errors"]) > max_errors:
         lines.append(f"(the first {max_errors} of {len(data['errors'])}; the JSON report has them all)\n")

@@ -20,7 +20,7 @@ import numpy
 
 from .charnet import LEXICON_SHAPES, MISSING, TAGS, VOCABULARY, WORD_SHAPES, Vocabulary, windows
 from .corpora import read_corpus
-from .evaluate import GoldDocument, load_gold
+from .gold import GoldDocument, load_gold
 from .ner import ORG_KIND_DIR
 from .normalise import normalise
 from .segment import word_spans

@@ -29,7 +29,7 @@ from pipeline.charnet import (
 )
 from pipeline.charnet import UNKNOWN as UNKNOWN_ID
 from pipeline.cli import app
-from pipeline.evaluate import GoldDocument
+from pipeline.gold import GoldDocument
 from pipeline.ner import model_label, model_mention, ner_problem
 from pipeline.train import UNKNOWN, gold_tags
 

@@ -24,8 +24,12 @@ import re
 from dataclasses import dataclass, field
 
 LABELS = ("COMPANY", "PARK", "ORG", "LOC", "MONEY", "PERSON")
-RELATIONS = {"LOCATED_IN": ({"COMPANY", "ORG"}, {"PARK"}), "INVESTS_IN": ({"COMPANY", "ORG"}, {"PARK"}),
-             "PART_OF": ({"PARK"}, {"PARK"}), "PARK_IN": ({"PARK"}, {"LOC"})}
+RELATIONS = {
+    "LOCATED_IN": ({"COMPANY", "ORG"}, {"PARK"}),
+    "INVESTS_IN": ({"COMPANY", "ORG"}, {"PARK"}),
+    "PART_OF": ({"PARK"}, {"PARK"}),
+    "PARK_IN": ({"PARK"}, {"LOC"}),
+}
 CURRENCIES = re.compile(r"^[A-Z]{3}$")
 
 
@@ -107,8 +111,15 @@ def to_record(doc: Annotated, text: str, where: str = "") -> dict:
         elif item.kind == "R":
             if len(f) not in (3, 4) or f[0] not in RELATIONS:
                 raise AnnotationError(f"{at}: R needs RELATION ({', '.join(RELATIONS)}), head, tail, [amount]")
-            relations.append({"head": f[1], "relation": f[0], "tail": f[2],
-                              "amount": _number(f[3], at) if len(f) == 4 else None, "_at": at})
+            relations.append(
+                {
+                    "head": f[1],
+                    "relation": f[0],
+                    "tail": f[2],
+                    "amount": _number(f[3], at) if len(f) == 4 else None,
+                    "_at": at,
+                }
+            )
             continue
         elif item.kind == "P":
             if len(f) not in (1, 2):
@@ -136,8 +147,9 @@ def to_record(doc: Annotated, text: str, where: str = "") -> dict:
             continue  # listed twice
         elif clash["end"] - clash["start"] == c["end"] - c["start"]:
             raise AnnotationError(
-                f"{where}: {doc.doc_id}: {text[c['start']:c['end']]!r} ({c['label']} {c['entity']}) and "
-                f"{text[clash['start']:clash['end']]!r} ({clash['label']} {clash['entity']}) overlap, equally long")
+                f"{where}: {doc.doc_id}: {text[c['start'] : c['end']]!r} ({c['label']} {c['entity']}) and "
+                f"{text[clash['start'] : clash['end']]!r} ({clash['label']} {clash['entity']}) overlap, equally long"
+            )
     kept.sort(key=lambda e: e["start"])
     labels_of: dict[str, set[str]] = {}
     for e in kept:
@@ -151,11 +163,13 @@ def to_record(doc: Annotated, text: str, where: str = "") -> dict:
             if not labels_of.get(end, set()) & allowed:
                 raise AnnotationError(
                     f"{r['_at']}: {r['relation']} end {end!r} is not the canonical name of an annotated "
-                    f"{'/'.join(sorted(allowed))} (found: {sorted(labels_of.get(end, [])) or 'nothing'})")
+                    f"{'/'.join(sorted(allowed))} (found: {sorted(labels_of.get(end, [])) or 'nothing'})"
+                )
         del r["_at"]
     parks = {name for name, labels in labels_of.items() if "PARK" in labels}
     if set(park_places) - parks:
-        raise AnnotationError(f"{where}: {doc.doc_id}: P lines for parks not annotated: {sorted(set(park_places) - parks)}")
+        unknown = sorted(set(park_places) - parks)
+        raise AnnotationError(f"{where}: {doc.doc_id}: P lines for parks not annotated: {unknown}")
     if parks - set(park_places):
         raise AnnotationError(f"{where}: {doc.doc_id}: no P line for {sorted(parks - set(park_places))}")
     seen, unique = set(), []
@@ -175,8 +189,13 @@ def from_record(record: dict) -> str:
     text, lines = record["text"], [f"## {record['doc_id']}"]
     groups: dict[tuple, list[int]] = {}
     for e in record["entities"]:
-        key = (e["label"], text[e["start"] : e["end"]], e.get("entity") or text[e["start"] : e["end"]],
-               e.get("value"), e.get("currency"))
+        key = (
+            e["label"],
+            text[e["start"] : e["end"]],
+            e.get("entity") or text[e["start"] : e["end"]],
+            e.get("value"),
+            e.get("currency"),
+        )
         groups.setdefault(key, []).append(e["start"])
     for (label, surface, canonical, value, currency), starts in groups.items():
         all_starts = _occurrences(text, surface)

@@ -37,8 +37,10 @@ def main(paths: list[str]) -> int:
         bad += len(problems)
         labels = Counter(e["label"] for r in records for e in r["entities"])
         rels = Counter(r["relation"] for rec in records for r in rec["relations"])
-        print(f"{p}: {len(records)} documents ok, {len(problems)} with problems; "
-              f"entities {dict(labels)}; relations {dict(rels)}")
+        print(
+            f"{p}: {len(records)} documents ok, {len(problems)} with problems; "
+            f"entities {dict(labels)}; relations {dict(rels)}"
+        )
     return 1 if bad else 0
 
 

@@ -31,8 +31,10 @@ def target(name: str) -> Path:
 def main(annotator: str) -> None:
     claims = WORK / "claims"
     claims.mkdir(parents=True, exist_ok=True)
-    batches = sorted((WORK / "batches").glob("*.txt"), key=lambda p: (
-        next(k for k, prefix in enumerate(ORDER) if p.stem.startswith(prefix)), p.stem))
+    batches = sorted(
+        (WORK / "batches").glob("*.txt"),
+        key=lambda p: (next(k for k, prefix in enumerate(ORDER) if p.stem.startswith(prefix)), p.stem),
+    )
     mine = set()
     for claim in claims.iterdir():
         if claim.read_text().strip() == annotator:

@@ -24,7 +24,8 @@ import sources
 CORPUS = Path(__file__).resolve().parents[1]
 PARK_NAME = re.compile(
     r"[\u4e00-\u9fff]{2,12}(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|产业园区?|工业园区?|科技园|"
-    r"保税区|保税港区|自贸区|自由贸易试验区|片区|产业基地|合作区|示范区|科学城|科创城|新区)")
+    r"保税区|保税港区|自贸区|自由贸易试验区|片区|产业基地|合作区|示范区|科学城|科创城|新区)"
+)
 ORG_WORD = re.compile(r"公司|集团|企业|研究院|大学")
 PARK_WORD = re.compile(r"园区|开发区|高新区|产业园|工业园|科技园|经开区|保税区|自贸区|产业基地|科学城")
 SEED = 12
@@ -41,13 +42,19 @@ def near_duplicate(a: set[str], b: set[str]) -> bool:
 
 
 def eligible_xwlb(limit: int) -> list[int]:
-    return [i for i, item in enumerate(sources.xwlb("p"))
-            if len(item["text"]) <= limit and PARK_NAME.search(item["text"]) and ORG_WORD.search(item["text"])]
+    return [
+        i
+        for i, item in enumerate(sources.xwlb("p"))
+        if len(item["text"]) <= limit and PARK_NAME.search(item["text"]) and ORG_WORD.search(item["text"])
+    ]
 
 
 def corpus_sentences(corpus: str, split: str, used: set[str], pattern: re.Pattern) -> list[str]:
-    return [f"{corpus}-{split}-{i}" for i, s in enumerate(sources.sentences(corpus, split))
-            if len(s) >= 15 and pattern.search(s) and f"{corpus}-{split}-{i}" not in used]
+    return [
+        f"{corpus}-{split}-{i}"
+        for i, s in enumerate(sources.sentences(corpus, split))
+        if len(s) >= 15 and pattern.search(s) and f"{corpus}-{split}-{i}" not in used
+    ]
 
 
 def main() -> None:
@@ -81,20 +88,31 @@ def main() -> None:
     rng.shuffle(silver_pool)
     silver_xwlb = [d for d in (f"xwlb-p{i}" for i in silver_pool) if clean(d)]
     everything = sources.xwlb("a")
-    company_items = [i for i, item in enumerate(everything)
-                     if not item["park"] and 80 <= len(item["text"]) <= 1200 and "公司" in item["text"]]
+    company_items = [
+        i
+        for i, item in enumerate(everything)
+        if not item["park"] and 80 <= len(item["text"]) <= 1200 and "公司" in item["text"]
+    ]
     silver_negative = [d for d in (f"xwlb-a{i}" for i in rng.sample(company_items, 320)) if clean(d)][:250]
     used |= gold_ids
-    silver_corpora = (rng.sample(corpus_sentences("cluener", "train", used, org_or_park), 200)
-                      + rng.sample(corpus_sentences("msra", "train", used, org_or_park), 150)
-                      + rng.sample(corpus_sentences("resume", "train", used, org_or_park), 100))
+    silver_corpora = (
+        rng.sample(corpus_sentences("cluener", "train", used, org_or_park), 200)
+        + rng.sample(corpus_sentences("msra", "train", used, org_or_park), 150)
+        + rng.sample(corpus_sentences("resume", "train", used, org_or_park), 100)
+    )
     more = [i for i, item in enumerate(sources.xwlb("p")) if len(item["text"]) <= 2000 and i not in set(silver_pool)]
     rng.shuffle(more)
     silver_more = [d for d in (f"xwlb-p{i}" for i in more) if clean(d)]
-    silver = {"xwlb_park": silver_xwlb, "xwlb_other": silver_negative, "corpora": silver_corpora,
-              "xwlb_park_no_org": silver_more}
-    (CORPUS / "draw.json").write_text(json.dumps(
-        {"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1) + "\n")
+    silver = {
+        "xwlb_park": silver_xwlb,
+        "xwlb_other": silver_negative,
+        "corpora": silver_corpora,
+        "xwlb_park_no_org": silver_more,
+    }
+    (CORPUS / "draw.json").write_text(
+        json.dumps({"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1)
+        + "\n"
+    )
     write_batches(gold, double, silver)
 
 
@@ -104,8 +122,9 @@ def write_batch(name: str, ids: list[str]) -> None:
     parts = []
     for d in ids:
         text = sources.text_of(d)
-        parts.append(f"=== DOC {d} ({len(text)} chars{', date ' + sources.date_of(d) if sources.date_of(d) else ''})"
-                     f"\n{text}\n")
+        parts.append(
+            f"=== DOC {d} ({len(text)} chars{', date ' + sources.date_of(d) if sources.date_of(d) else ''})\n{text}\n"
+        )
     out.write_text("\n".join(parts), encoding="utf-8")
 
 

@@ -1,0 +1,124 @@
+"""Build the corpus files from the annotations, and the agreement report.
+
+    python corpus/tools/build.py
+
+reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts from
+../shared/data by document id) and writes:
+- corpus/gold/dev.jsonl, corpus/gold/test.jsonl: the gold documents annotated so far, each line in
+  the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
+- corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of one;
+- corpus/agreement.md: the doubly annotated documents scored one annotation against the other.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import sources
+from ann import AnnotationError, parse, to_record
+from draw import near_duplicate, shingles
+
+CORPUS = Path(__file__).resolve().parents[1]
+
+
+def annotated(kind: str) -> dict[str, dict]:
+    """doc_id → record of every document annotated in corpus/annotations/<kind>/."""
+    records: dict[str, dict] = {}
+    for path in sorted((CORPUS / "annotations" / kind).glob("*.ann")):
+        for doc in parse(path.read_text(encoding="utf-8"), str(path)):
+            try:
+                record = to_record(doc, sources.text_of(doc.doc_id), str(path))
+            except AnnotationError as error:
+                print(f"skipped: {error}", file=sys.stderr)
+                continue
+            record["annotation"] = path.name
+            records[doc.doc_id] = record
+    return records
+
+
+def with_metadata(record: dict, split: str) -> dict:
+    doc_id = record["doc_id"]
+    meta = {"source": sources.source_of(doc_id), "split": split}
+    if sources.date_of(doc_id):
+        meta["date"] = sources.date_of(doc_id)
+    ordered = {"doc_id": doc_id, **meta, **{k: v for k, v in record.items() if k != "doc_id"}}
+    return ordered
+
+
+def write(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def agreement(first: dict[str, dict], second: dict[str, dict]) -> str:
+    """Annotator B scored against annotator A with the project's evaluator (F1 is symmetric)."""
+    sys.path.insert(0, str(CORPUS.parent))
+    from pipeline.evaluate import Prediction, score
+    from pipeline.gold import parse_record
+
+    shared = sorted(set(first) & set(second))
+    gold = [parse_record(first[d], d, d) for d in shared]
+    predicted = {}
+    for d in shared:
+        b = second[d]
+        entities = [{**e, "text": b["text"][e["start"] : e["end"]]} for e in b["entities"]]
+        relations = b["relations"] + [
+            {"relation": "PARK_IN", "head": park, "tail": place}
+            for park, places in b["park_places"].items()
+            for place in places
+        ]
+        predicted[d] = Prediction(entities, relations)
+    report = score(gold, predicted).as_dict()
+    ents, rels = report["entities"], report["relations"]
+    lines = [
+        "# Agreement between two independent annotations",
+        "",
+        f"{len(shared)} documents annotated twice (corpus/annotations/double/ against the gold files' first "
+        "annotation), scored with `pipeline.evaluate.score`, one annotation as gold and the other as "
+        "prediction (F1 is symmetric). Measured before adjudication.",
+        "",
+        "| what | F1 | agreed | only in A | only in B |",
+        "|---|---|---|---|---|",
+    ]
+    rows = {
+        "entities (all labels, strict spans)": ents["micro_all_labels"],
+        **{f"entities {k}": v for k, v in ents["per_label"].items()},
+        "relations (all types; PARK_IN by place)": rels["micro"],
+        "company→park (LOCATED_IN + INVESTS_IN)": rels["company_park"],
+        **{f"relations {k}": v for k, v in rels["per_type"].items()},
+    }
+    for name, s in rows.items():
+        lines.append(f"| {name} | {s['f1']:.3f} | {s['tp']} | {s['fn']} | {s['fp']} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    draw = json.loads((CORPUS / "draw.json").read_text(encoding="utf-8"))
+    gold_records, double_records = annotated("gold"), annotated("double")
+    split_of = {d: split for split, groups in draw["gold"].items() for ids in groups.values() for d in ids}
+    for split in ("dev", "test"):
+        ids = [d for groups in [draw["gold"][split]] for group in groups.values() for d in group]
+        write(
+            CORPUS / "gold" / f"{split}.jsonl",
+            [with_metadata(gold_records[d], split) for d in ids if d in gold_records],
+        )
+    test_shingles = [shingles(gold_records[d]["text"]) for d in gold_records if split_of.get(d) == "test"]
+    silver_records = annotated("silver")
+    silver = [
+        with_metadata(r, "train")
+        for d, r in silver_records.items()
+        if d not in split_of and not any(near_duplicate(shingles(r["text"]), t) for t in test_shingles)
+    ]
+    write(CORPUS / "silver" / "train.jsonl", silver)
+    if set(double_records) & set(gold_records):
+        (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
+    counts = {split: sum(1 for d in gold_records if split_of.get(d) == split) for split in ("dev", "test")}
+    print(f"gold {counts}, silver {len(silver)}, doubly annotated {len(set(double_records) & set(gold_records))}")
+
+
+if __name__ == "__main__":
+    main()
