@@ -1,0 +1,38 @@
+"""Stage 3b: relations between entities — LOCATED_IN, INVESTS_IN, PARK_IN, PART_OF.
+
+Each rule is a small generator over a :class:`Context` (the document's sentences, paragraphs,
+headings and mentions, anaphors included) that yields :class:`Relation` objects with the
+evidence sentence, the rule's name and its confidence. ``extract_relations`` runs them in order
+and keeps, for each (head, relation, tail), the most confident one.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .context import Context, Mention, Relation, build_context
+from .rules import extract_relations
+
+__all__ = ["Context", "Mention", "Relation", "build_context", "extract_relations"]
+
+
+class RelationExtractor:
+    def __init__(self, nlp: Language, name: str, min_confidence: float) -> None:
+        self.name = name
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        relations = extract_relations(build_context(doc))
+        doc._.relations = [r for r in relations if r.confidence >= self.min_confidence]
+        return doc
+
+
+@Language.factory(
+    "parkgraph_relations",
+    requires=["doc.ents", "span._.entity", "doc._.anaphora", "token.is_sent_start"],
+    assigns=["doc._.relations"],
+    default_config={"min_confidence": 0.0},
+)
+def create_relation_extractor(nlp: Language, name: str, min_confidence: float) -> RelationExtractor:
+    return RelationExtractor(nlp, name, min_confidence)

@@ -1,0 +1,239 @@
+"""PART_OF and PARK_IN rules: a park inside another park, a park inside a place."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+import jieba
+
+from .. import lexicon
+from ..grammar import HEAD_PATTERN, WORD_TAGS, is_rare_noun, is_specific_text, reads_as_place
+from .context import Context, Mention, Relation
+from .located import SETTLE
+
+
+def part_of_by_name(ctx: Context) -> Iterator[Relation]:
+    """A park whose name holds another park's name lies in it (湘乡经开区城西绿色化工片区 →
+    湘乡经开区; 贵州省贵阳综合保税区科创产业园 → 贵阳综保区 through the lexicon), and a park
+    written right after another (…科创城数智勘探装备产业基地) lies in the first."""
+    parks = [m for m in ctx.mentions if m.label == "PARK"]
+    names = {
+        alias: entity for entity, aliases in ctx.aliases.items() for alias in aliases if ctx.labels[entity] == "PARK"
+    }
+    lexicon_parks = lexicon.parks()
+    by_record = {id(rec): e for e, rec in ctx.records.items() if isinstance(rec, lexicon.Park)}
+    for park in parks:
+        name = ctx.text[park.start : park.end]
+        for inner, entity in names.items():
+            if entity != park.entity and inner in name and not name.endswith(inner):
+                yield ctx.relation(park.entity, "PART_OF", entity, ctx.sentence_of(park.start), "name", 0.85)
+        for inner, record in lexicon_parks.items():
+            if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity):
+                yield ctx.relation(
+                    park.entity, "PART_OF", by_record[id(record)], ctx.sentence_of(park.start), "name", 0.85
+                )
+    for first, second in zip(parks, parks[1:]):
+        if first.end == second.start and first.entity != second.entity:
+            yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
+
+
+A_PART_OF = re.compile(r"的?(?:重要|核心)?(?:组成部分|一部分|核心区|板块|园中园|分园)")
+
+
+def part_of_by_pattern(ctx: Context) -> Iterator[Relation]:
+    """P2位于P1 (该产业基地位于…科创城), P1建设P2, P2是P1的重要组成部分: the second park lies in the first."""
+    for sentence in ctx.sentences:
+        parks = ctx.within(*sentence, {"PARK"})
+        for first, second in zip(parks, parks[1:]):
+            between = ctx.text[first.end : second.start]
+            if re.fullmatch(SETTLE, between):
+                yield ctx.relation(first.entity, "PART_OF", second.entity, sentence, "pattern:park-park", 0.8)
+            elif re.fullmatch(r"\s*(?:建设|建成|打造|设立|成立)", between):
+                yield ctx.relation(second.entity, "PART_OF", first.entity, sentence, "pattern:park-builds", 0.75)
+            elif re.fullmatch(r"\s*(?:是|为|作为|属于)", between) and A_PART_OF.match(ctx.text, second.end):
+                yield ctx.relation(first.entity, "PART_OF", second.entity, sentence, "pattern:part-of", 0.8)
+
+
+def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
+    """P1(P2): P1 shares P2's parent; a park built by a company located in zone Z lies in Z."""
+    parents = {}
+    for rel in found:
+        if rel.relation == "PART_OF":
+            parents.setdefault(rel.head, []).append(rel.tail)
+    parks = [m for m in ctx.mentions if m.label == "PARK"]
+    for first, second in zip(parks, parks[1:]):
+        if ctx.text[first.end : second.start] == "(":
+            for parent in parents.get(second.entity, []):
+                if parent != first.entity:
+                    yield ctx.relation(
+                        first.entity, "PART_OF", parent, ctx.sentence_of(first.start), "apposition", 0.75
+                    )
+    located = {(r.head, r.tail) for r in found if r.relation == "LOCATED_IN"}
+    for rel in found:
+        if rel.relation == "INVESTS_IN" and rel.method == "building":
+            for head, zone in located:
+                if head == rel.head and zone != rel.tail:
+                    yield replace(
+                        rel,
+                        relation="PART_OF",
+                        head=rel.tail,
+                        head_label="PARK",
+                        tail=zone,
+                        tail_label="PARK",
+                        method="built-in-zone",
+                        confidence=0.6,
+                        amount=None,
+                    )
+
+
+def _places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
+    """The gazetteer places a park's name opens with, as written, each inside the one before
+    (湖北武汉江岸… → 湖北, 武汉, 江岸; 湘乡城西工业园: 城西区 is in 西宁, not in 湘乡)."""
+    places, chain, i = lexicon.places(), [], 0
+    while i < len(name):
+        match = next((name[i:j] for j in range(min(len(name), i + 8), i + 1, -1) if name[i:j] in places), None)
+        if not match or (chain and not _inside(places[match], chain[-1][1])):
+            break
+        chain.append((match, places[match]))
+        i += len(match)
+    return chain
+
+
+def _place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
+    """The most specific gazetteer place a park's name starts with (湖北武汉江岸… → 武汉)."""
+    chain = _places_opening(_without_brackets(name))
+    return chain[-1] if chain else None
+
+
+def _without_brackets(name: str) -> str:
+    return re.sub(r"[()（）]", "", name)  # 中国(上海)自由贸易试验区 → 上海
+
+
+def _inside(inner: lexicon.Place, outer: lexicon.Place) -> bool:
+    if outer.level == "province":
+        return inner.province == outer.name and inner != outer
+    if outer.level == "city":
+        return inner.city == outer.name and inner != outer
+    if outer.level == "county":
+        return inner.county == outer.name
+    return outer.level == "country" and inner.level != "country"
+
+
+# jieba tags these as places, but they only say where in a city (湘乡城西…, 某某新区)
+GENERIC_LOCALITIES = {"新区", "城区", "市区", "郊区", "城东", "城西", "城南", "城北", "东部", "西部", "南部", "北部"}
+
+
+def _locality_in_name(name: str) -> tuple[str, lexicon.Place | None] | None:
+    """A town below the gazetteer's counties in a park's name, right after the places it opens
+    with: a town of the civil affairs list inside the last of those places (窦店高端现代制造业产业基地
+    → 窦店镇; 天津宝坻石桥工业园区 has none: no 石桥 in 宝坻), else a word jieba tags as a place that
+    the list does not know, followed only by a generic descriptor."""
+    name = _without_brackets(name)
+    head = HEAD_PATTERN.search(name)
+    if not head:
+        return None
+    chain = _places_opening(name)
+    start = sum(len(written) for written, _ in chain)
+    boundaries = set(itertools.accumulate(len(w) for w in jieba.cut(name[: head.start()])))
+    towns = lexicon.towns()
+    for end in range(min(head.start(), start + 8), start + 1, -1):
+        word = name[start:end]
+        if end not in boundaries or word in GENERIC_LOCALITIES:
+            continue
+        if word in towns:
+            inside = [t for t in towns[word] if not chain or _inside(t, chain[-1][1])]
+            if inside and reads_as_place(word):
+                return word, inside[0]
+        elif _jieba_place(word) and not is_specific_text(name[end : head.start()]):
+            return word, None
+    return None
+
+
+def _jieba_place(word: str) -> bool:
+    """A place by jieba's tag, or a rare common noun (孪井滩: twice in its corpus). Words it does
+    not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the park (ANNOTATION.md's own
+    example); so do rare proper nouns of other kinds (五环, a ring road: nz)."""
+    return WORD_TAGS.get(word) == "ns" or (WORD_TAGS.get(word) == "n" and is_rare_noun(word))
+
+
+# after a park: 位于/地处/属于… then the place (燕郊经济技术开发区，它属于河北三河市辖地)
+LIES_IN = re.compile(r"\s*[，,]?\s*(?:它|该区|该园区)?(?:位于|地处|坐落[于在]|地属|隶属于?|属于)")
+
+
+def stated_places(ctx: Context) -> dict[str, str]:
+    """Park → the place the text says it lies in: a place written right before one of its
+    mentions (梅李镇的梅李…工业园, 土默川的金川开发区), else the last of the places right after
+    位于/地处/属于… (…开发区，它属于河北三河市). Provinces and countries are too coarse to count."""
+
+    def fine(m: Mention) -> bool:
+        record = ctx.records.get(m.entity)
+        return m.label == "LOC" and not (isinstance(record, lexicon.Place) and record.level in {"country", "province"})
+
+    before, after = {}, {}
+    mentions = ctx.mentions
+    for i, m in enumerate(mentions):
+        if m.label != "PARK":
+            continue
+        if i and fine(prev := mentions[i - 1]):
+            between = ctx.text[prev.end : m.start]
+            local = between.endswith(("当地的", "当地")) and ctx.sentence_of(prev.start) == ctx.sentence_of(m.start)
+            if between in {"", "的", "市", "境内"} or local:  # 到阿拉善盟了解情况，发现当地的孪井滩农业开发区
+                before.setdefault(m.entity, prev.entity)
+        if verb := LIES_IN.match(ctx.text, m.end):
+            end, places = verb.end(), []
+            for nxt in mentions[i + 1 :]:
+                if nxt.start != end or nxt.label != "LOC":
+                    break
+                places.append(nxt)
+                end = nxt.end
+            if fine_places := [p for p in places if fine(p)]:
+                after.setdefault(m.entity, fine_places[-1].entity)
+    return after | before
+
+
+def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
+    """Each park lies in the place the text says it lies in (``stated_places``), else in the
+    most specific place its name gives, in this order: a town in its name (杭州下沙经济技术开发区
+    → 下沙, 中关村软件园 → 中关村), the most specific gazetteer place its name starts with
+    (湖北武汉江岸… → 武汉), its lexicon city; else its parent park's place. A place in a name is
+    written as the text names it elsewhere (梅李 → the text's 梅李镇)."""
+    doc_places = {}
+    for entity, record in ctx.records.items():
+        if isinstance(record, lexicon.Place):
+            doc_places.setdefault(record, entity)
+    for entity, label in ctx.labels.items():  # the text's 梅李镇 for the 梅李 of 梅李民营轻纺工业园
+        for town in lexicon.towns().get(entity, ()) if label == "LOC" else ():
+            doc_places.setdefault(town, entity)
+    first_mention = {}
+    for m in ctx.mentions:
+        first_mention.setdefault(m.entity, m)
+    stated = stated_places(ctx)
+    located: dict[str, str] = {}
+    for m in first_mention.values():
+        if m.label != "PARK":
+            continue
+        names = sorted({ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity}, key=len, reverse=True)
+        in_name = next((p for p in map(_place_in_name, names) if p), None)
+        record = ctx.records.get(m.entity)
+        locality = next((p for p in map(_locality_in_name, names) if p), None)
+        if m.entity in stated:
+            located[m.entity] = stated[m.entity]
+        elif locality or in_name:
+            written, place = locality or in_name
+            located[m.entity] = doc_places.get(place, written)
+        elif isinstance(record, lexicon.Park) and record.city and record.city in lexicon.places():
+            place = lexicon.places()[record.city]
+            located[m.entity] = doc_places.get(place) or _short_name(place)
+    for rel in found:  # a park with no place of its own lies where its parent lies
+        if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
+            located[rel.head] = located[rel.tail]
+    for park, tail in located.items():
+        ctx.labels.setdefault(tail, "LOC")
+        yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), "place", 0.8)
+
+
+def _short_name(place: lexicon.Place) -> str:
+    return re.sub(r"(省|市|特别行政区|自治区)$", "", place.name) or place.name
