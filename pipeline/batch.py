@@ -39,6 +39,7 @@ class Settings(NamedTuple):
     ner: str = "model"
     prefer: str | None = None
     min_confidence: float = 0.0
+    relations: str = "relations"  # the relation classifier: models/relations, a path, or none (rules only)
 
 
 DEFAULT_SETTINGS = Settings()
@@ -53,7 +54,10 @@ def get_pipeline(settings: Settings = DEFAULT_SETTINGS) -> Language:
         _PIPELINES[settings] = pipeline.load(
             ner=settings.ner,
             prefer=settings.prefer,
-            **{"components.relations.min_confidence": settings.min_confidence},
+            **{
+                "components.relations.min_confidence": settings.min_confidence,
+                "components.relations.model": settings.relations,
+            },
         )
     return _PIPELINES[settings]
 
@@ -183,6 +187,7 @@ def extract(
     ner: str = "model",
     prefer: str | None = None,
     min_confidence: float = 0.0,
+    relations: str = "relations",
     formats: tuple[str, ...] = (),
     workers: int | None = None,
     engine: str = "local",
@@ -192,7 +197,7 @@ def extract(
 ) -> BatchResult:
     """Extract every input document into the output folder ``out``; see ``parkgraph extract``."""
     workers = workers or os.cpu_count() or 1
-    settings = Settings(ner, prefer, min_confidence)
+    settings = Settings(ner, prefer, min_confidence, relations)
     folder, result = OutputFolder(out, resume=resume), BatchResult()
 
     def skip(document: Document) -> bool:

@@ -7,6 +7,8 @@ written by ``parkgraph train --data-only DATA``.
 Partially labelled sentences are trained with the partial CRF: where a corpus gives no label
 (CLUENER's addresses, see train.py) every tag is allowed, and the loss is the log-likelihood of
 all the paths that agree with the known tags, so the model is taught nothing about those spans.
+Where a corpus gives a coarse label (MSRA's ORG: a company, a park or another organisation) the
+tags of the three kinds are allowed, so the model learns the span there and the kind elsewhere.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import torch
 from torch import nn
 
 # charnet.py's constants, repeated so that this file runs without the package
-TAG_COUNT = 7  # len(TAGS): O, then B- and I- of PERSON, LOC, ORG
+TAG_COUNT = 11  # len(TAGS): O, then B- and I- of PERSON, LOC, ORG, COMPANY, PARK
 FEATURE_COUNT = 4  # character, bigram, word shape, lexicon shape
-MISSING = -1
+MISSING, ANY_ORG_BEGIN, ANY_ORG_INSIDE = -1, -2, -3
+ORG_TAGS = {ANY_ORG_BEGIN: (5, 7, 9), ANY_ORG_INSIDE: (6, 8, 10)}  # B-/I- of ORG, COMPANY, PARK
 
 
 @dataclass
@@ -86,8 +89,13 @@ class BiLSTMCRF(nn.Module):
     def loss(self, ids: torch.Tensor, tags: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         scores = self.emissions(ids, lengths)
         everything = torch.ones_like(scores, dtype=torch.bool)
-        known = tags.clamp(min=0)
-        allowed = torch.where((tags == MISSING)[..., None], everything, nn.functional.one_hot(known, TAG_COUNT).bool())
+        allowed = torch.where(
+            (tags == MISSING)[..., None], everything, nn.functional.one_hot(tags.clamp(min=0), TAG_COUNT).bool()
+        )
+        for code, kinds in ORG_TAGS.items():
+            group = torch.zeros(TAG_COUNT, dtype=torch.bool, device=tags.device)
+            group[list(kinds)] = True
+            allowed = torch.where((tags == code)[..., None], group, allowed)
         return (self.log_partition(scores, everything, lengths) - self.log_partition(scores, allowed, lengths)).mean()
 
     def decode(self, ids: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
@@ -148,7 +156,7 @@ def evaluate(model: BiLSTMCRF, dev: list, device: str, batch_size: int = 256) ->
             ids, _, lengths = _batch(items, device)
             for (_, tags), path in zip(items, model.decode(ids, lengths)):
                 known = spans([max(t, 0) for t in tags])
-                guessed = {s for s in spans(path) if (tags[s[0] : s[1]] != MISSING).all()}
+                guessed = {s for s in spans(path) if (tags[s[0] : s[1]] >= 0).all()}  # coarse or unknown: not scored
                 right, predicted, gold = right + len(known & guessed), predicted + len(guessed), gold + len(known)
     model.train()
     return 2 * right / max(1, predicted + gold)
@@ -162,9 +170,12 @@ def fit(data: dict[str, numpy.ndarray], hp: Hyperparameters, log=print) -> tuple
     device = "cuda" if torch.cuda.is_available() else "cpu"
     train, dev = sentences(data, "train"), sentences(data, "dev")
     model = BiLSTMCRF([int(n) for n in data["sizes"]], hp)
-    if hp.init:
-        start = numpy.load(Path(hp.init) / "weights.npz")
-        model.load_state_dict({k: torch.from_numpy(v.astype("float32")) for k, v in start.items()})
+    if hp.init:  # a model of fewer tags (the 7 of PERSON, LOC, ORG) fills the first rows of the tag layers
+        state = model.state_dict()
+        for name, value in numpy.load(Path(hp.init) / "weights.npz").items():
+            rows = tuple(slice(0, n) for n in value.shape)
+            state[name][rows] = torch.from_numpy(value.astype("float32"))
+        model.load_state_dict(state)
     model.to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=hp.learn_rate)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: 1 / (1 + 0.05 * epoch))

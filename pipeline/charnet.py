@@ -27,10 +27,15 @@ from pathlib import Path
 import jieba
 import numpy
 
-TYPES = ("PERSON", "LOC", "ORG")
+# MSRA's three types first, then the project's own split of organisations: a model trained on
+# the first three (7 tags) reads the first 7 tags of this list, one trained on all five reads 11
+TYPES = ("PERSON", "LOC", "ORG", "COMPANY", "PARK")
 TAGS = ("O", *(f"{prefix}-{t}" for t in TYPES for prefix in "BI"))
 PAD, UNKNOWN = 0, 1  # ids every vocabulary reserves
 MISSING = -1  # in training data: a character whose tag the corpus does not give
+# in training data: inside an organisation whose kind the corpus does not give (MSRA's ORG:
+# a company, a park or another organisation), at its first character and after it
+ANY_ORG_BEGIN, ANY_ORG_INSIDE = -2, -3
 WORD_SHAPES = 10  # S, then B/M/E × length 2, 3, 4+
 LEXICON_SHAPES = 8  # 3 bits: a dictionary word starts / runs through / ends here
 WEIGHTS, VOCABULARY, CONFIG = "weights.npz", "vocab.json", "config.json"  # a model folder
@@ -245,7 +250,7 @@ def onnx_model(weights: dict[str, numpy.ndarray]) -> bytes:
         "charnet",
         [helper.make_tensor_value_info(f"ids{i}", TensorProto.INT64, ["time", "batch"]) for i in range(4)]
         + [helper.make_tensor_value_info("lengths", TensorProto.INT32, ["batch"])],
-        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["time", "batch", len(TAGS)])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["time", "batch", len(weights["out.bias"])])],
         initializers,
     )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
@@ -292,6 +297,7 @@ class CharNet:
         self.transitions, self.start, self.end = (
             weights[f"crf.{name}"].astype("float32") for name in ("transitions", "start", "end")
         )
+        self.types = TYPES[: (len(self.start) - 1) // 2]  # the types this model was trained on
 
     def tag(
         self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_chars: int = 4096
@@ -327,17 +333,17 @@ class CharNet:
         return self._viterbi(scores.transpose(1, 0, 2), lengths)
 
     def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
-        batch, width, _ = scores.shape
+        batch, width, tags = scores.shape
         best = self.start + scores[:, 0]
-        pointers = numpy.zeros((width, batch, len(TAGS)), dtype="int64")
-        pointers[0] = numpy.arange(len(TAGS))
+        pointers = numpy.zeros((width, batch, tags), dtype="int64")
+        pointers[0] = numpy.arange(tags)
         for t in range(1, width):
             candidates = best[:, :, None] + self.transitions[None]  # (batch, from, to)
             pointers[t] = candidates.argmax(axis=1)
             step = candidates.max(axis=1) + scores[:, t]
             running = (t < lengths)[:, None]
             best = numpy.where(running, step, best)
-            pointers[t] = numpy.where(running, pointers[t], numpy.arange(len(TAGS)))
+            pointers[t] = numpy.where(running, pointers[t], numpy.arange(tags))
         last = (best + self.end).argmax(axis=1)
         paths = numpy.empty((batch, width), dtype="int64")
         for t in range(width - 1, -1, -1):

@@ -26,6 +26,10 @@ app = typer.Typer(
 )
 graph_app = typer.Typer(help="Inspect the relation graph of an output folder.", no_args_is_help=True)
 app.add_typer(graph_app, name="graph")
+train_app = typer.Typer(
+    help="Train the shipped models: the NER tagger and the relation classifier.", no_args_is_help=True
+)
+app.add_typer(train_app, name="train")
 console = Console(stderr=True)
 
 
@@ -76,6 +80,9 @@ def extract(
         float, typer.Option(help="Drop relations less confident than this (0–1); the section fallback scores 0.5.")
     ] = 0.0,
     ner: Annotated[str, typer.Option(help=f"Statistical tagger: {NER_CHOICES}.")] = "model",
+    relations: Annotated[
+        str, typer.Option(help="Relation classifier: relations (the shipped models/relations), PATH, or none (rules).")
+    ] = "relations",
     prefer: Annotated[
         str | None, typer.Option(help="model or rules: which wins where they disagree (default: as measured best).")
     ] = None,
@@ -128,6 +135,7 @@ def extract(
         ner=ner,
         prefer=prefer,
         min_confidence=min_confidence,
+        relations=relations,
         formats=tuple(fmt),
         workers=workers,
         engine=engine,
@@ -172,6 +180,9 @@ def evaluate(
         Path | None, typer.Option(help="Write evaluation.md and evaluation.json into this folder.")
     ] = None,
     ner: Annotated[str, typer.Option(help=f"Statistical tagger: {NER_CHOICES}.")] = "model",
+    relations: Annotated[
+        str, typer.Option(help="Relation classifier: relations (the shipped models/relations), PATH, or none (rules).")
+    ] = "relations",
     prefer: Annotated[
         str | None, typer.Option(help="model or rules: which wins where they disagree (default: as measured best).")
     ] = None,
@@ -204,7 +215,7 @@ def evaluate(
         raise typer.Exit(2) from error
     labels = set(gold_map.values()) if gold_map else None
     if predictions is None:
-        result = score(documents, predict(documents, ner, prefer), prediction_map, labels)
+        result = score(documents, predict(documents, ner, prefer, relations), prediction_map, labels)
         title = f"Evaluation of the pipeline on {gold}"
     elif not (predictions / "entities.jsonl").exists():
         console.print(f"[red]error:[/red] {predictions} is not an output folder (no entities.jsonl)")
@@ -224,8 +235,8 @@ def evaluate(
         raise typer.Exit(1)
 
 
-@app.command()
-def train(
+@train_app.command("ner")
+def train_ner(
     corpora: Annotated[
         Path,
         typer.Argument(help="Corpora folder laid out as ../shared/data: msra_ner/msra.tar.gz, cluener2020/train.json."),
@@ -234,8 +245,14 @@ def train(
     seed: Annotated[int, typer.Option(help="Seeds the dev split and the training.")] = 0,
     exclude: Annotated[
         list[Path] | None,
-        typer.Option(help="Gold JSONL whose sentences are never trained on (repeatable; default: the park dev set)."),
+        typer.Option(help="Gold JSONL whose texts are never trained on (repeatable; default: every gold file)."),
     ] = None,
+    silver: Annotated[
+        list[Path] | None,
+        typer.Option(help="Training documents with the project's labels (repeatable; default: the silver corpus)."),
+    ] = None,
+    init: Annotated[Path | None, typer.Option(help="A model folder to continue from (its vocabulary is kept).")] = None,
+    max_minutes: Annotated[float, typer.Option(help="Stop after the epoch that passes this (0: no limit).")] = 0.0,
     epochs: Annotated[
         int | None, typer.Option(help="Passes over the training data (default: the shipped model's).")
     ] = None,
@@ -248,8 +265,8 @@ def train(
         ),
     ] = False,
 ) -> None:
-    """Train the character BiLSTM-CRF NER on MSRA train and CLUENER train (needs torch:
-    pip install 'parkgraph[train]').
+    """Train the character BiLSTM-CRF NER on the silver corpus, MSRA train and CLUENER train, for
+    the labels PERSON, LOC, ORG, COMPANY and PARK (needs torch: pip install 'parkgraph[train]').
 
     A seeded 4% of each corpus is held out; the epoch best on it is saved to OUT with its
     vocabulary, config.json (hyperparameters and the training record) and the
@@ -258,29 +275,81 @@ def train(
 
     Examples:
 
-      parkgraph train ../shared/data --out models/ner
+      parkgraph train ner ../shared/data --out models/ner
 
-      parkgraph train ../shared/data --data-only --out ner-data
+      parkgraph train ner ../shared/data --data-only --out ner-data
     """
-    from .train import DEV_GOLD, TRAINING_SETS, write_data
+    from .train import GOLD_FILES, SILVER, TRAINING_SETS, write_data
     from .train import train as run_training
 
-    exclude = exclude if exclude is not None else [DEV_GOLD] if DEV_GOLD.exists() else []
+    exclude = exclude if exclude is not None else [path for path in GOLD_FILES if path.exists()]
+    silver = silver if silver is not None else [SILVER] if SILVER.exists() else []
     missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
-    missing += [str(path) for path in exclude if not path.exists()]
+    missing += [str(path) for path in [*exclude, *silver] if not path.exists()]
     if missing:
         console.print(f"[red]error:[/red] {corpora} lacks {', '.join(missing)}")
         raise typer.Exit(2)
     if data_only:
-        counts = write_data(corpora, out, seed=seed, exclude=exclude)
+        counts = write_data(corpora, out, seed=seed, exclude=exclude, silver=silver)
         console.print(f"training data → {out}/ ({counts['train']} train, {counts['dev']} dev sentences)")
         return
+    hyperparameters = {"epochs": epochs, "init": str(init) if init else None, "max_minutes": max_minutes}
     try:
-        model = run_training(corpora, out, seed=seed, exclude=exclude, **({"epochs": epochs} if epochs else {}))
+        model = run_training(
+            corpora,
+            out,
+            seed=seed,
+            exclude=exclude,
+            silver=silver,
+            **{k: v for k, v in hyperparameters.items() if v},
+        )
     except ModuleNotFoundError as error:
         console.print(f"[red]error:[/red] {error.name} is not installed: pip install 'parkgraph[train]'")
         raise typer.Exit(2) from error
     console.print(f"model → {model}/")
+
+
+@train_app.command("relations")
+def train_relations(
+    data: Annotated[
+        list[Path] | None, typer.Argument(help="Training documents, gold JSONL (default: corpus/silver/train.jsonl).")
+    ] = None,
+    dev: Annotated[Path, typer.Option(help="Gold JSONL that picks the regularisation and the thresholds.")] = Path(
+        "corpus/gold/dev.jsonl"
+    ),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json.")] = Path("models/relations"),
+    without_source: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out training documents of this source (cross-source runs: --without-source xwlb)."),
+    ] = None,
+) -> None:
+    """Train the relation classifier (LOCATED_IN, INVESTS_IN) on gold-format documents (needs
+    scikit-learn: pip install 'parkgraph[train]'). Takes a few minutes on 2 cores.
+
+    Examples:
+
+      parkgraph train relations
+
+      parkgraph train relations corpus/silver/train.jsonl --without-source xwlb --out /tmp/no-xwlb
+    """
+    from .gold import GoldError, load_gold
+    from .relations.training import train as run_training
+
+    try:
+        documents = [d for path in data or [Path("corpus/silver/train.jsonl")] for d in load_gold(path)]
+        dev_documents = load_gold(dev)
+    except GoldError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    documents = [d for d in documents if d.source not in set(without_source or [])]
+    try:
+        model = run_training(documents, dev_documents)
+    except ModuleNotFoundError as error:
+        console.print(f"[red]error:[/red] {error.name} is not installed: pip install 'parkgraph[train]'")
+        raise typer.Exit(2) from error
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / "weights.json")
+    console.print(f"relation model → {out}/weights.json; dev pair F1 {model.card['dev_pair_f1']}")
 
 
 def _graph(folder: Path):

@@ -1,8 +1,9 @@
-"""Stage 2 (model): the character BiLSTM-CRF of ``parkgraph train`` as a pipeline component.
+"""Stage 2 (model): the character BiLSTM-CRF of ``parkgraph train ner`` as a pipeline component.
 
-The network (``charnet.py``) predicts PERSON, LOC and ORG (MSRA's scheme, the one every corpus
-can be mapped to); an ORG becomes COMPANY, PARK or ORG by the head of its name (grammar.py), so
-the company/organisation split never has to be learnt from corpora that disagree on it.
+The network (``charnet.py``) predicts PERSON, LOC, ORG, COMPANY and PARK, learnt from the silver
+corpus and the public corpora (a model of the older scheme predicts PERSON, LOC and ORG, and an
+ORG is split by ``org_kind``). In both, a name ending in a company, park or organisation head
+(…有限公司, …软件园, …委员会, grammar.py) takes that head's label.
 """
 
 from __future__ import annotations
@@ -27,18 +28,19 @@ EDGE_PUNCTUATION = "“”‘’\"'「」『』《》，。、；：！？,.;:!?
 
 
 def model_label(name: str, label: str, org_kind: Language | None = None) -> str:
-    """Our label for a model mention: an ORG whose name ends in a company, park or organisation
-    head is one (…有限公司, …软件园, …委员会); a name without a telling head (腾讯, 北约) is
-    classified by ``org_kind``, the character n-gram classifier trained on CLUENER's split."""
-    if label != "ORG":
+    """Our label for a model mention: an organisation whose name ends in a company, park or
+    organisation head is one (…有限公司, …软件园, …委员会); an ORG without a telling head (腾讯,
+    北约) from a model of the older scheme is classified by ``org_kind``, the character n-gram
+    classifier trained on CLUENER's split."""
+    if label not in ("ORG", "COMPANY", "PARK"):
         return label
     for size in range(min(len(name), 5), 0, -1):
         if (head := HEADS.get(name[-size:])) is not None:
             return head
-    if org_kind is not None:
+    if org_kind is not None and label == "ORG":
         cats = org_kind(name).cats
         return "COMPANY" if cats["COMPANY"] > cats["ORG"] else "ORG"
-    return "ORG"
+    return label
 
 
 def model_mention(
@@ -74,7 +76,8 @@ class ModelTagger(MentionTagger):
             raise FileNotFoundError(problem)
         path = resolve_model_path(model)
         self.model = CharNet(path, int8=int8)
-        org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
+        older_scheme = "COMPANY" not in self.model.types
+        org_kind = spacy.load(path / ORG_KIND_DIR) if older_scheme and (path / ORG_KIND_DIR).exists() else None
         # news repeats its names: classify each once
         self.label_of: LabelOf = functools.lru_cache(maxsize=100_000)(functools.partial(model_label, org_kind=org_kind))
 

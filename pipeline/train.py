@@ -1,12 +1,16 @@
-"""``parkgraph train``: the shipped NER model, reproduced with one command from a corpora folder.
+"""``parkgraph train ner``: the shipped NER model, reproduced with one command from a corpora folder.
 
-The training data are MSRA's train split and CLUENER2020's train split, mapped to the model's
-PERSON/LOC/ORG. CLUENER's ``address`` and ``scene`` spans follow a convention MSRA does not
-(whole street addresses, scenic spots), so they are *missing* in training, neither entity nor
-``O``: the model is not taught that an address is no place. A fixed share of each corpus,
-chosen by the seed, is held out as the dev set that picks the best checkpoint; the corpora's own
-test splits (and CLUENER's dev split) are never trained on, nor is any sentence of the gold files
-in ``exclude`` (the park dev set, tests/data/park_dev.jsonl, is drawn from MSRA and CLUENER train).
+The model tags the project's own labels: PERSON, LOC, ORG, COMPANY, PARK. Its training data:
+- the silver corpus (corpus/silver/train.jsonl, annotated with exactly these labels; its MONEY
+  spans are left to the rules), counted twice: it is the one in-domain source;
+- MSRA's train split: PER, LOC, and ORG as *any organisation* (a company, a park or another
+  organisation: the partial CRF allows the three kinds there, see bilstm_crf.py);
+- CLUENER2020's train split: company → COMPANY, government and organization → ORG, name →
+  PERSON; its ``address`` and ``scene`` spans follow a convention of their own (whole street
+  addresses, scenic spots, parks among them), so they are *missing*, neither entity nor ``O``.
+A fixed share of each source, chosen by the seed, is held out as the dev set that picks the best
+checkpoint; the corpora's own test splits (and CLUENER's dev split) are never trained on, nor is
+any text of the gold files in ``exclude`` (the gold dev and test splits, the park dev set).
 """
 
 from __future__ import annotations
@@ -18,7 +22,17 @@ from pathlib import Path
 
 import numpy
 
-from .charnet import LEXICON_SHAPES, MISSING, TAGS, VOCABULARY, WORD_SHAPES, Vocabulary, windows
+from .charnet import (
+    ANY_ORG_BEGIN,
+    ANY_ORG_INSIDE,
+    LEXICON_SHAPES,
+    MISSING,
+    TAGS,
+    VOCABULARY,
+    WORD_SHAPES,
+    Vocabulary,
+    windows,
+)
 from .corpora import read_corpus
 from .gold import GoldDocument, load_gold
 from .ner import ORG_KIND_DIR
@@ -27,14 +41,15 @@ from .segment import word_spans
 
 ORG_KINDS = {"company": "COMPANY", "government": "ORG", "organization": "ORG"}
 UNKNOWN = "-"  # a span whose label the model must not learn either way
+ANY_ORG = "ORG*"  # an organisation of a kind the corpus does not give: ORG, COMPANY or PARK
 TRAINING_SETS = (
     # (path under the corpora folder, reader format, corpus label → model label)
-    ("msra_ner/msra.tar.gz::msra_train_bio", "bio", {"PER": "PERSON", "LOC": "LOC", "ORG": "ORG"}),
+    ("msra_ner/msra.tar.gz::msra_train_bio", "bio", {"PER": "PERSON", "LOC": "LOC", "ORG": ANY_ORG}),
     (
         "cluener2020/train.json",
         "cluener",
         {
-            "company": "ORG",
+            "company": "COMPANY",
             "government": "ORG",
             "organization": "ORG",
             "name": "PERSON",
@@ -43,10 +58,16 @@ TRAINING_SETS = (
         },
     ),
 )
+MODEL_LABELS = ("PERSON", "LOC", "ORG", "COMPANY", "PARK")  # the silver's labels the model learns
+SILVER = Path(__file__).resolve().parent.parent / "corpus" / "silver" / "train.jsonl"
+SILVER_COPIES = 2
 DEV_SHARE = 0.04
 BEGINS = numpy.array([tag.startswith("B-") for tag in TAGS])
-# the park dev set of a checkout, drawn from MSRA and CLUENER train: never trained on
-DEV_GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "park_dev.jsonl"
+# the gold of a checkout (the corpus's dev and test splits, the park dev set): never trained on
+GOLD_FILES = tuple(
+    Path(__file__).resolve().parent.parent / path
+    for path in ("tests/data/park_dev.jsonl", "corpus/gold/dev.jsonl", "corpus/gold/test.jsonl")
+)
 
 
 def gold_tags(gold: GoldDocument, length: int) -> numpy.ndarray:
@@ -61,23 +82,34 @@ def gold_tags(gold: GoldDocument, length: int) -> numpy.ndarray:
         taken[start:end] = b"\x01" * (end - start)
         if e["label"] == UNKNOWN:
             tags[start:end] = MISSING
+        elif e["label"] == ANY_ORG:
+            tags[start], tags[start + 1 : end] = ANY_ORG_BEGIN, ANY_ORG_INSIDE
         else:
             tags[start] = TAGS.index(f"B-{e['label']}")
             tags[start + 1 : end] = TAGS.index(f"I-{e['label']}")
     return tags
 
 
-def split_corpus(corpora_dir: Path, seed: int = 0, exclude: Iterable[Path] = ()) -> tuple[list, list, int]:
-    """(train, dev, left out): the gold documents of ``TRAINING_SETS`` with normalised text,
-    a seeded ``DEV_SHARE`` of each corpus held out, and how many were left out because a gold
-    file of ``exclude`` holds their text."""
+def split_corpus(
+    corpora_dir: Path, seed: int = 0, exclude: Iterable[Path] = (), silver: Iterable[Path] = ()
+) -> tuple[list, list, int]:
+    """(train, dev, left out): the gold documents of ``TRAINING_SETS`` and of the ``silver``
+    files with normalised text, a seeded ``DEV_SHARE`` of each source held out, and how many
+    were left out because a gold file of ``exclude`` holds their text."""
     excluded_texts = "\n".join(normalise(doc.text) for path in exclude for doc in load_gold(path))
     left_out = 0
     train, dev = [], []
     rng = random.Random(seed)
-    for spec, fmt, mapping in TRAINING_SETS:
+    sources = [(read_corpus(corpora_dir / spec, fmt, mapping), 1) for spec, fmt, mapping in TRAINING_SETS]
+    for path in silver:
+        documents = [
+            GoldDocument(d.doc_id, d.text, [e for e in d.entities if e["label"] in MODEL_LABELS], [])
+            for d in load_gold(path)
+        ]
+        sources.append((documents, SILVER_COPIES))
+    for corpus, copies in sources:
         documents = []
-        for doc in read_corpus(corpora_dir / spec, fmt, mapping):
+        for doc in corpus:
             text = normalise(doc.text)
             if text in excluded_texts:
                 left_out += 1
@@ -86,7 +118,7 @@ def split_corpus(corpora_dir: Path, seed: int = 0, exclude: Iterable[Path] = ())
         rng.shuffle(documents)
         held_out = max(1, int(len(documents) * DEV_SHARE))
         dev += documents[:held_out]
-        train += documents[held_out:]
+        train += documents[held_out:] * copies
     return train, dev, left_out
 
 
@@ -109,12 +141,19 @@ def encode(documents: list[GoldDocument], vocab: Vocabulary, limit: int) -> dict
 
 
 def write_data(
-    corpora_dir: Path, folder: Path, seed: int = 0, exclude: Iterable[Path] = (), limit: int = 200
+    corpora_dir: Path,
+    folder: Path,
+    seed: int = 0,
+    exclude: Iterable[Path] = (),
+    limit: int = 200,
+    silver: Iterable[Path] = (),
+    vocab: Vocabulary | None = None,
 ) -> dict[str, int]:
     """The training data of ``bilstm_crf.py`` in ``folder``: ``data.npz`` and ``vocab.json``;
-    returns how many sentences each split holds and how many documents were left out."""
-    train, dev, left_out = split_corpus(corpora_dir, seed, exclude)
-    vocab = Vocabulary.build([d.text for d in train])
+    returns how many sentences each split holds and how many documents were left out. A model
+    that continues from another keeps its ``vocab`` (its embeddings are indexed by it)."""
+    train, dev, left_out = split_corpus(corpora_dir, seed, exclude, silver)
+    vocab = vocab or Vocabulary.build([d.text for d in train])
     arrays = {
         f"{name}_{key}": value
         for name, docs in (("train", train), ("dev", dev))
@@ -128,7 +167,12 @@ def write_data(
 
 
 def train(
-    corpora_dir: Path, output: Path, seed: int = 0, exclude: Iterable[Path] = (), **hyperparameters: object
+    corpora_dir: Path,
+    output: Path,
+    seed: int = 0,
+    exclude: Iterable[Path] = (),
+    silver: Iterable[Path] = (),
+    **hyperparameters: object,
 ) -> Path:
     """Train the BiLSTM-CRF on the corpora (needs torch: ``pip install parkgraph[train]``) and
     the company/organisation classifier; the model folder is ``output``. The training data stay
@@ -138,7 +182,8 @@ def train(
 
     hp = bilstm_crf.Hyperparameters(seed=seed, **hyperparameters)
     data = output.parent / f"{output.name}-data"
-    write_data(corpora_dir, data, seed, exclude, hp.max_length)
+    vocab = Vocabulary.load(Path(hp.init) / VOCABULARY) if hp.init else None
+    write_data(corpora_dir, data, seed, exclude, hp.max_length, silver, vocab)
     weights, record = bilstm_crf.fit(dict(numpy.load(data / "data.npz")), hp)
     if output.exists():
         shutil.rmtree(output)

@@ -3,6 +3,7 @@
 import importlib.util
 import io
 import json
+import math
 import subprocess
 import sys
 import tarfile
@@ -17,6 +18,8 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.charnet import (
+    ANY_ORG_BEGIN,
+    ANY_ORG_INSIDE,
     LEXICON_SHAPES,
     MISSING,
     TAGS,
@@ -168,6 +171,24 @@ def test_the_partial_crf_teaches_nothing_where_no_tag_is_given():
     assert model.loss(ids, known, lengths).item() > 0.1
 
 
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
+def test_a_coarse_organisation_allows_each_kind_of_organisation():
+    from pipeline.bilstm_crf import BiLSTMCRF, Hyperparameters
+
+    torch = importlib.import_module("torch")
+    torch.manual_seed(0)
+    model = BiLSTMCRF([10, 10, WORD_SHAPES, LEXICON_SHAPES], Hyperparameters(hidden=8, dropout=0.0))
+    ids, lengths = torch.randint(1, 8, (1, 4, 3)), torch.tensor([3])
+    coarse = model.loss(ids, torch.tensor([[ANY_ORG_BEGIN, ANY_ORG_INSIDE, 0]]), lengths).item()
+    kinds = [
+        model.loss(ids, torch.tensor([[TAGS.index(f"B-{k}"), TAGS.index(f"I-{k}"), 0]]), lengths).item()
+        for k in ("ORG", "COMPANY", "PARK")
+    ]
+    # the likelihood of "some organisation" is the sum of the three kinds' (and of mixed paths)
+    assert coarse < min(kinds)
+    assert math.exp(-coarse) >= sum(math.exp(-k) for k in kinds) - 1e-6
+
+
 @pytest.fixture(scope="module")
 def tiny_corpora(tmp_path_factory):
     root = tmp_path_factory.mktemp("corpora")
@@ -192,13 +213,39 @@ def tiny_corpora(tmp_path_factory):
     ]
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     (root / "cluener2020" / "train.json").write_text(lines, encoding="utf-8")
+    silver = [
+        {
+            "doc_id": f"s{i}",
+            "text": "星海科技入驻苏州工业园区。",
+            "relations": [],
+            "entities": [
+                {"start": 0, "end": 4, "label": "COMPANY", "entity": "星海科技"},
+                {"start": 6, "end": 12, "label": "PARK", "entity": "苏州工业园区"},
+            ],
+        }
+        for i in range(20)
+    ]
+    (root / "silver.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in silver), "utf-8")
     return root
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corpora, tmp_path):
     model = tmp_path / "ner"
-    result = CliRunner().invoke(app, ["train", str(tiny_corpora), "--out", str(model), "--epochs", "15"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "ner",
+            str(tiny_corpora),
+            "--out",
+            str(model),
+            "--epochs",
+            "15",
+            "--silver",
+            str(tiny_corpora / "silver.jsonl"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (model / "weights.npz").exists() and (tmp_path / "ner-data" / "data.npz").exists()
     assert (model / "org_kind" / "meta.json").exists()
@@ -209,7 +256,19 @@ def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corp
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_training_data_trains_elsewhere_with_the_standalone_script(tiny_corpora, tmp_path):
-    result = CliRunner().invoke(app, ["train", str(tiny_corpora), "--data-only", "--out", str(tmp_path / "data")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "train",
+            "ner",
+            str(tiny_corpora),
+            "--data-only",
+            "--out",
+            str(tmp_path / "data"),
+            "--silver",
+            str(tiny_corpora / "silver.jsonl"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     script = Path(pipeline.__file__).with_name("bilstm_crf.py")
     # as on a GPU machine without this package: importing it would fail
@@ -225,7 +284,7 @@ def test_training_data_trains_elsewhere_with_the_standalone_script(tiny_corpora,
 
 
 def test_train_command_names_missing_corpora(tmp_path):
-    result = CliRunner().invoke(app, ["train", str(tmp_path)])
+    result = CliRunner().invoke(app, ["train", "ner", str(tmp_path)])
     assert result.exit_code == 2
     assert "msra_ner/msra.tar.gz" in result.output
 

@@ -7,7 +7,8 @@ reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts 
 - corpus/gold/dev.jsonl, corpus/gold/test.jsonl: the gold documents annotated so far, each line in
   the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
 - corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of one;
-- corpus/agreement.md: the doubly annotated documents scored one annotation against the other.
+- corpus/agreement.md: the doubly annotated documents scored one annotation against the other;
+- corpus/counts.md: documents, mentions and relations per file and source.
 """
 
 from __future__ import annotations
@@ -96,6 +97,24 @@ def agreement(first: dict[str, dict], second: dict[str, dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def counts(files: dict[str, list[dict]]) -> str:
+    """A Markdown table per file: documents, mentions per label, relations per type, per source."""
+    labels = ("COMPANY", "PARK", "ORG", "LOC", "MONEY", "PERSON")
+    relations = ("LOCATED_IN", "INVESTS_IN", "PART_OF")
+    lines = ["# Corpus counts (written by corpus/tools/build.py)", ""]
+    header = ["file", "source", "documents", *labels, *relations, "parks with places"]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, records in files.items():
+        for source in sorted({r["source"] for r in records}) + ["all"]:
+            group = [r for r in records if source in ("all", r["source"])]
+            row = [name, source, str(len(group))]
+            row += [str(sum(e["label"] == label for r in group for e in r["entities"])) for label in labels]
+            row += [str(sum(x["relation"] == rel for r in group for x in r["relations"])) for rel in relations]
+            row.append(str(sum(bool(v) for r in group for v in r["park_places"].values())))
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     draw = json.loads((CORPUS / "draw.json").read_text(encoding="utf-8"))
     gold_records, double_records = annotated("gold"), annotated("double")
@@ -116,8 +135,13 @@ def main() -> None:
     write(CORPUS / "silver" / "train.jsonl", silver)
     if set(double_records) & set(gold_records):
         (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
-    counts = {split: sum(1 for d in gold_records if split_of.get(d) == split) for split in ("dev", "test")}
-    print(f"gold {counts}, silver {len(silver)}, doubly annotated {len(set(double_records) & set(gold_records))}")
+    files = {
+        name: [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
+        for name in ("gold/dev.jsonl", "gold/test.jsonl", "silver/train.jsonl")
+    }
+    (CORPUS / "counts.md").write_text(counts(files), encoding="utf-8")
+    sizes = {name: len(records) for name, records in files.items()}
+    print(f"{sizes}, doubly annotated {len(set(double_records) & set(gold_records))}")
 
 
 if __name__ == "__main__":

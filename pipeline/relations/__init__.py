@@ -4,26 +4,49 @@ Each rule is a small generator over a :class:`Context` (the document's sentences
 headings and mentions, anaphors included) that yields :class:`Relation` objects with the
 evidence sentence, the rule's name and its confidence. ``extract_relations`` runs them in order
 and keeps, for each (head, relation, tail), the most confident one.
+
+With a relation model (``model`` in the config; ``models/relations`` by default), the
+organisation–park relations, LOCATED_IN and INVESTS_IN, come from the classifier
+(``classifier.py``), which reads the rules' verdicts as features; PARK_IN and PART_OF stay with
+the rules.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .classifier import TYPES, RelationModel
 from .context import Context, Mention, Relation, build_context
 from .rules import extract_relations
 
 __all__ = ["Context", "Mention", "Relation", "build_context", "extract_relations"]
 
 
+def model_path(model: str) -> Path | None:
+    """``none`` → no model (rules only); a folder or file path; else a folder under models/."""
+    if model == "none":
+        return None
+    from ..lexicon import models_dir
+
+    path = Path(model) if Path(model).exists() else models_dir() / model
+    return path / "weights.json" if path.is_dir() else path
+
+
 class RelationExtractor:
-    def __init__(self, nlp: Language, name: str, min_confidence: float) -> None:
+    def __init__(self, nlp: Language, name: str, min_confidence: float, model: str) -> None:
         self.name = name
         self.min_confidence = min_confidence
+        path = model_path(model)
+        self.model = RelationModel.load(path) if path is not None else None
 
     def __call__(self, doc: Doc) -> Doc:
-        relations = extract_relations(build_context(doc))
+        ctx = build_context(doc)
+        relations = extract_relations(ctx)
+        if self.model is not None:
+            relations = [r for r in relations if r.relation not in TYPES] + self.model.relations(ctx, relations)
         doc._.relations = [r for r in relations if r.confidence >= self.min_confidence]
         return doc
 
@@ -32,7 +55,7 @@ class RelationExtractor:
     "parkgraph_relations",
     requires=["doc.ents", "span._.entity", "doc._.anaphora", "token.is_sent_start"],
     assigns=["doc._.relations"],
-    default_config={"min_confidence": 0.0},
+    default_config={"min_confidence": 0.0, "model": "none"},
 )
-def create_relation_extractor(nlp: Language, name: str, min_confidence: float) -> RelationExtractor:
-    return RelationExtractor(nlp, name, min_confidence)
+def create_relation_extractor(nlp: Language, name: str, min_confidence: float, model: str) -> RelationExtractor:
+    return RelationExtractor(nlp, name, min_confidence, model)
