@@ -8,7 +8,9 @@ from 2012–2021 for dev, 125 from 2022–2026 for test. The 84 texts of tests/d
 (the rules were written against them) are dev only; new sentences of the public corpora with a
 park word or a company word balance them in test. 64 documents are annotated twice.
 Silver: the other eligible xwlb park items (at most 2,000 characters), xwlb items without a park
-word that name a company, corpus sentences with an organisation, then the remaining park items, none of them a gold
+word that name a company, corpus sentences with an organisation, the remaining park items, then
+items the archive does not mark as park items that name a park by another word (科技园, 片区 …)
+and a company settling or investing (``OTHER_PARK_WORD``, ``SETTLING``); none of them a gold
 document or a near-duplicate of one (``near_duplicate``).
 """
 
@@ -28,6 +30,12 @@ PARK_NAME = re.compile(
 )
 ORG_WORD = re.compile(r"公司|集团|企业|研究院|大学")
 PARK_WORD = re.compile(r"园区|开发区|高新区|产业园|工业园|科技园|经开区|保税区|自贸区|产业基地|科学城")
+# xwlb marks an item ``park`` by seven words only; these items name a park with another word
+# (科技园, 片区, 新区 …) and say what a company does there: where company–park relations are
+OTHER_PARK_WORD = re.compile(
+    r"工业园|科技园|软件园|科学城|科创城|产业基地|综保区|保税港区|片区|新区|示范区|合作区|产业园"
+)
+SETTLING = re.compile(r"入驻|落户|进驻|落地|投资|签约|开工|投产|迁入|扎根|设立")
 SEED = 12
 
 
@@ -103,11 +111,23 @@ def main() -> None:
     more = [i for i, item in enumerate(sources.xwlb("p")) if len(item["text"]) <= 2000 and i not in set(silver_pool)]
     rng.shuffle(more)
     silver_more = [d for d in (f"xwlb-p{i}" for i in more) if clean(d)]
+    settling = [
+        i
+        for i, item in enumerate(everything)
+        if not item["park"]
+        and len(item["text"]) <= 2000
+        and OTHER_PARK_WORD.search(item["text"])
+        and SETTLING.search(item["text"])
+        and ORG_WORD.search(item["text"])
+    ]
+    taken = set(silver_negative)
+    silver_settling = [d for d in (f"xwlb-a{i}" for i in settling) if d not in taken and clean(d)]
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,
         "corpora": silver_corpora,
         "xwlb_park_no_org": silver_more,
+        "xwlb_settling": silver_settling,
     }
     (CORPUS / "draw.json").write_text(
         json.dumps({"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1)
@@ -146,6 +166,8 @@ def write_batches(gold: dict, double: list[str], silver: dict) -> None:
         write_batch(f"silver-c{k:02d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_park_no_org"], 20)):
         write_batch(f"silver-y{k:03d}", ids)
+    for k, ids in enumerate(chunks(silver["xwlb_settling"], 20)):
+        write_batch(f"silver-z{k:03d}", ids)
 
 
 if __name__ == "__main__":
