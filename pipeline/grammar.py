@@ -147,6 +147,12 @@ class Sentence:
                 hi = mid - 1
         return lo
 
+    def aligned(self, offset: int) -> bool:
+        """Does ``offset`` fall between two of jieba's words, or inside a word that a lexicon
+        match may cut: one jieba does not know or a place (湖南长沙)?"""
+        a, b = self.words[self.word_at(offset)]
+        return offset in (a, b) or WORD_TAGS.get(self.text[a:b]) in (None, "ns")
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -158,7 +164,14 @@ class Candidate:
     head: str = ""
 
 
+# Stop words that are business words in a registered name (华为投资控股有限公司, 天津保税区投资
+# 有限公司): a walk left from a legal form passes them.
+REGISTERED_NAME_WORDS = {"投资", "建设", "发展", "开发"}
+
+
 def _is_name_word(word: str, head: str) -> bool:
+    if head in REGISTERED_FORMS and word in REGISTERED_NAME_WORDS:
+        return True
     if word in STOP_WORDS or not word.strip():
         return False
     if not re.search(r"[\w\u4e00-\u9fff]", word):
