@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import ahocorasick
+import jieba
 
 from . import lexicon
 from .grammar import WORD_TAGS, Candidate, Sentence, frequency
@@ -76,13 +77,20 @@ def companies() -> dict[str, Company]:
     return {name: c for name, c in table.items() if name not in lexicon.organisations()}
 
 
-LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限公司|股份公司|公司|集团|股份)$")
+# A short name + a generic word is still the short name (比亚迪公司); a registered form is not
+# (比亚迪汽车有限公司 is another legal entity).
+GENERIC_SUFFIX = re.compile(r"(?<!有限)(?:公司|集团公司|集团|股份)$")
 
 
 def lookup(name: str) -> Company | None:
-    """The company a mention names: 比亚迪, 比亚迪公司, 比亚迪股份有限公司 → 比亚迪股份有限公司."""
+    """The company a mention names: 比亚迪, 比亚迪公司, 比亚迪股份有限公司 → 比亚迪股份有限公司.
+    A brand + 集团 is not looked up: 华润集团 is the group, not its listed 华润材料."""
     table = companies()
-    return table.get(name) or table.get(LEGAL_SUFFIX.sub("", name))
+    if name in table:
+        return table[name]
+    short = GENERIC_SUFFIX.sub("", name)
+    company = table.get(short)
+    return company if company is not None and short == company.short_name else None
 
 
 # Tags of jieba's words that are names rather than ordinary words.
@@ -103,12 +111,40 @@ def reads_as_other_thing(name: str, curated: bool = False) -> bool:
         return True
     if count >= COMMON_WORD and tag != "nt" and not curated:
         return True
-    return any(name[:i] in places and name[i:] in INDUSTRY_WORDS for i in range(2, len(name) - 1))
+    if any(name[:i] in places and name[i:] in INDUSTRY_WORDS for i in range(2, len(name) - 1)):
+        return True
+    return reads_as_phrase(name)
+
+
+PROPER_TAGS = NAME_TAGS | {"ns"}
+
+
+def reads_as_phrase(name: str) -> bool:
+    """数字人 (数字/人), 国际医学, 航天科技: ordinary words only, none a proper name, and no 股份
+    or 集团 that would mark a firm."""
+    if name.endswith(("股份", "集团")):
+        return False
+    words = list(jieba.cut(name, HMM=False))
+    # two single characters are an unknown word cut apart (财/通/证券), not a phrase
+    return (
+        len(words) > 1
+        and sum(len(w) == 1 for w in words) <= 1
+        and all(frequency(w) >= COMMON_PHRASE_WORD and WORD_TAGS.get(w) not in PROPER_TAGS for w in words)
+    )
+
+
+COMMON_PHRASE_WORD = 1000
 
 
 @cache
 def ambiguous_names() -> frozenset[str]:
-    return frozenset(n for n, c in companies().items() if n != c.name and reads_as_other_thing(n, c.curated))
+    """Names whose lexicon hit needs context: those that read as something else, and the brands
+    (derived from ticker names by build_lexicons.py: 粤桂 of 粤桂股份 is as often two provinces)."""
+    return frozenset(
+        n
+        for n, c in companies().items()
+        if n != c.name and (n in c.brands and not c.curated or reads_as_other_thing(n, c.curated))
+    )
 
 
 @cache

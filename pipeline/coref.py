@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from . import companies, lexicon
 from .grammar import COMMITTEE_HEADS, Candidate
+from .normalise import normalise
 from .tag import resolve_overlaps, set_entities
 
 ALIAS_PATTERN = re.compile(
@@ -145,7 +146,8 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         sets.find(key)
         if name in aliases:
             sets.union(key, f"{aliases[name].label_}:{_name_of(aliases[name])}")
-        if span.label_ == "COMPANY" and (company := companies.lookup(name)) is not None:
+        # the text's own declaration (以下简称X) wins over the lexicon's reading of the name
+        if span.label_ == "COMPANY" and name not in aliases and (company := companies.lookup(name)) is not None:
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")
         if span.label_ == "PARK":
@@ -163,7 +165,9 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         groups.setdefault(sets.find(f"{span.label_}:{name}"), []).append(name)
     # a known company or park is named by its registered or official name, seen or not, so that
     # one real entity has one name in every document
-    known = {sets.find(key): record.name for key, record in records.items() if isinstance(record, KNOWN_RECORDS)}
+    known = {
+        sets.find(key): normalise(record.name) for key, record in records.items() if isinstance(record, KNOWN_RECORDS)
+    }
     canonical = {root: known.get(root) or max(group, key=lambda n: (len(n), n)) for root, group in groups.items()}
     entities: dict[str, Entity] = {}
     for span, name in names.items():
