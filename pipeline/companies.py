@@ -100,11 +100,11 @@ COMMON_ORDINARY_WORD = 10  # …or this often with an ordinary word's tag (农�
 
 
 def reads_as_other_thing(name: str, curated: bool = False) -> bool:
-    """Does ``name`` also read as a place, a park, an ordinary word or a place + industry word
+    """Does ``name`` also read as a place (towns too: 陆家嘴), a park, an ordinary word or a place + industry word
     (上海电力)? Then a lexicon hit alone is not a company mention. jieba's frequent proper names
     (华为 nr, 三星 nz) count only for listed names: the curated ones were chosen as firms' names."""
     places = lexicon.places()
-    if name in places or name in lexicon.parks():
+    if name in places or name in lexicon.parks() or name in lexicon.towns():
         return True
     count, tag = frequency(name), WORD_TAGS.get(name)
     if count >= COMMON_ORDINARY_WORD and tag not in NAME_TAGS:
@@ -160,12 +160,13 @@ def automaton() -> ahocorasick.Automaton:
 FIRM_AFTER = re.compile(
     r"\s*(?:\(\s*\d{6}(?:\.[A-Z]{2})?\s*\)\s*)?"
     r"(?:公司|集团|股份|旗下|董事|总裁|总经理|创始人|宣布|公告|发布公告|披露|表示|称|拟|计划|回应|承建|中标|股价|股票|市值|营收|"
-    r"净利|涨停|跌停|的(?:董事长|总裁|股价|市值|公告|子公司|财报)|(?:与|和)[^，。；]{2,20}?(?:签约|签署|签订|达成|合作))"
+    r"净利|涨停|跌停|的(?:董事长|董事会|总裁|股价|市值|公告|子公司|财报)|(?:与|和)[^，。；]{2,20}?(?:签约|签署|签订|达成|合作))"
 )
 STOCK_CODE = re.compile(r"\s*\(\s*\d{6}(?:\.[A-Z]{2})?\s*\)")
 # …or right before it: 与X签约, 据X公告 (the verb checked after the name)
 SIGNS_WITH = re.compile(r"(?:与|和|同)$")
 SIGNING = re.compile(r"\s*(?:签约|签署|签订|达成|合作|联合|共同)")
+GENERIC_AFTER = re.compile(r"集团公司|集团|股份公司|公司")
 LIST_JOINERS = ("、", "和", "及", "与")
 
 
@@ -187,7 +188,9 @@ def find_companies(sent: Sentence, named: list[Candidate]) -> Iterator[Candidate
         neighbours |= set(added)
         pending = [p for p in pending if p not in added]
     for start, end in confirmed:
-        yield Candidate(start, end, "COMPANY", "lexicon:company", 0.95)
+        # 绿地集团, 比亚迪公司: the generic word after a short name belongs to the mention
+        generic = GENERIC_AFTER.match(text, end)
+        yield Candidate(start, generic.end() if generic else end, "COMPANY", "lexicon:company", 0.95)
 
 
 def _firm_context(text: str, start: int, end: int, company: Company) -> bool:

@@ -51,7 +51,10 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
     sent.places, sent.parks = places, parks
     candidates.extend(names_built_on_parks(text, parks))
     candidates.extend(find_names(sent))
-    candidates.extend(find_companies(sent, [c for c in candidates if c.label == "COMPANY"]))
+    firms = list(find_companies(sent, [c for c in candidates if c.label == "COMPANY"]))
+    # the context that made a place or park name a firm (中关村公告称) decides its reading
+    firm_spans = {(c.start, c.end) for c in firms}
+    candidates = [c for c in candidates if (c.start, c.end) not in firm_spans] + firms
     candidates.extend(Candidate(m.start, m.end, "MONEY", "money", 0.95) for m in find_money(text))
     candidates.extend(Candidate(s, e, "PERSON", "person", 0.8) for s, e in find_persons(text, words))
     return candidates
