@@ -44,7 +44,7 @@ def score(nlp, examples: list[dict]) -> Scores:
         for span, canonical in expected.items():
             if span not in found:
                 scores.false_negatives += 1
-                scores.errors.append(f"missed {example['text'][span[0]:span[1]]}: {example['text']}")
+                scores.errors.append(f"missed {example['text'][span[0] : span[1]]}: {example['text']}")
                 continue
             scores.true_positives += 1
             if canonical is not None:
@@ -55,5 +55,5 @@ def score(nlp, examples: list[dict]) -> Scores:
                     scores.errors.append(f"linked {found[span]} for {canonical}: {example['text']}")
         for span in found.keys() - expected.keys():
             scores.false_positives += 1
-            scores.errors.append(f"spurious {example['text'][span[0]:span[1]]}: {example['text']}")
+            scores.errors.append(f"spurious {example['text'][span[0] : span[1]]}: {example['text']}")
     return scores

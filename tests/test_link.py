@@ -66,12 +66,19 @@ def test_registered_capital_is_not_an_investment(nlp):
     assert all(amount is None for *_, amount in rels)
 
 
-def test_park_in_takes_the_most_specific_place_of_the_name_then_the_lexicon(nlp):
-    text = "湖北武汉江岸岱家山科创城举行活动。中关村软件园举行活动。天府软件园举行活动。"
+def test_park_in_takes_the_most_specific_place_of_the_name_never_the_lexicon_city(nlp):
+    text = "湖北武汉江岸岱家山科创城举行活动。中关村软件园举行活动。天府软件园举行活动。光谷举行活动。"
     rels = relations(nlp, text)
     assert ("湖北武汉江岸岱家山科创城", "PARK_IN", "武汉", None) in rels  # ANNOTATION.md's example
-    assert ("中关村软件园", "PARK_IN", "中关村", None) in rels  # a town in the name beats the lexicon city
-    assert ("天府软件园", "PARK_IN", "成都", None) in rels  # no place in the name: the lexicon's city
+    assert ("中关村软件园", "PARK_IN", "中关村", None) in rels  # a town in the name
+    # no place in the name nor in the text: the lexicon's city goes on the graph node, not into a relation
+    assert not [r for r in rels if r[1] == "PARK_IN" and r[0] in {"天府软件园", "武汉东湖新技术开发区"}]
+
+
+def test_a_place_in_a_known_parks_name_must_lie_in_its_province(nlp):
+    # 东湖 is also 南昌's 东湖区; 东湖高新区 lies in 武汉
+    rels = relations(nlp, "东湖高新区举行活动。")
+    assert not [r for r in rels if r[1] == "PARK_IN"]
 
 
 def test_park_in_walks_the_place_hierarchy_in_the_name(nlp):
