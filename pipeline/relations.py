@@ -574,9 +574,9 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     """Each park lies in the place the text says it lies in (``stated_places``), else in the
     most specific place its name gives, in this order: a town in its name (杭州下沙经济技术开发区
     → 下沙, 中关村软件园 → 中关村), the most specific gazetteer place its name starts with
-    (湖北武汉江岸… → 武汉), a place of a known park's own province only (not 南昌's 东湖区 for
-    东湖高新区); else its parent park's place. The lexicon's city goes on the graph node instead. A place in a name is
-    written as the text names it elsewhere (梅李 → the text's 梅李镇)."""
+    (湖北武汉江岸… → 武汉), for a known park only a place in its own province (not 南昌's 东湖区
+    for 东湖高新区); else its parent park's place. A place in a name is written as the text names
+    it elsewhere (梅李 → the text's 梅李镇). The lexicon's city goes on the graph node instead."""
     doc_places = {}
     for entity, record in ctx.records.items():
         if isinstance(record, lexicon.Place):
