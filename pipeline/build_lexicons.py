@@ -37,14 +37,15 @@ def fold_short_name(ticker: str) -> str:
 
 def brands_of(short: str) -> set[str]:
     """美的集团 → 美的, 中国平安 → 平安, 贵州茅台 → 茅台: the short name without its industry word
-    or without the country or province that opens it; never a bare industry word (中国银行)."""
+    or without the country or province that opens it; never a bare industry word nor a place
+    (中国银行 has no brand)."""
     found = {short[: -len(w)] for w in INDUSTRY_WORDS if short.endswith(w) and len(short) - len(w) >= 2}
     table = places()
     for size in (2, 3):
         place = table.get(short[:size])
         if place is not None and place.level in {"country", "province"} and len(short) - size >= 2:
             found.add(short[size:])
-    return {b for b in found if b not in INDUSTRY_WORDS}
+    return {b for b in found if b not in INDUSTRY_WORDS and b not in table}
 
 
 def build_listed_companies(source: Path, target: Path) -> int:
