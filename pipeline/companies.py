@@ -100,9 +100,10 @@ COMMON_ORDINARY_WORD = 10  # …or this often with an ordinary word's tag (农�
 
 
 def reads_as_other_thing(name: str, curated: bool = False) -> bool:
-    """Does ``name`` also read as a place (towns too: 陆家嘴), a park, an ordinary word or a place + industry word
-    (上海电力)? Then a lexicon hit alone is not a company mention. jieba's frequent proper names
-    (华为 nr, 三星 nz) count only for listed names: the curated ones were chosen as firms' names."""
+    """Does ``name`` also read as a place (towns too: 陆家嘴), a park, an ordinary word, a place +
+    industry word (上海电力) or a phrase? Then a lexicon hit alone is not a company mention.
+    jieba's frequent proper names (华为 nr, 三星 nz) count only for listed names: the curated
+    ones were chosen as firms' names."""
     places = lexicon.places()
     if name in places or name in lexicon.parks() or name in lexicon.towns():
         return True
@@ -162,8 +163,7 @@ FIRM_AFTER = re.compile(
     r"(?:公司|集团|股份|旗下|董事|总裁|总经理|创始人|宣布|公告|发布公告|披露|表示|称|拟|计划|回应|承建|中标|股价|股票|市值|营收|"
     r"净利|涨停|跌停|的(?:董事长|董事会|总裁|股价|市值|公告|子公司|财报)|(?:与|和)[^，。；]{2,20}?(?:签约|签署|签订|达成|合作))"
 )
-STOCK_CODE = re.compile(r"\s*\(\s*\d{6}(?:\.[A-Z]{2})?\s*\)")
-# …or right before it: 与X签约, 据X公告 (the verb checked after the name)
+# …or a signing around it: 与X签约 (与 before the name, the verb after it)
 SIGNS_WITH = re.compile(r"(?:与|和|同)$")
 SIGNING = re.compile(r"\s*(?:签约|签署|签订|达成|合作|联合|共同)")
 GENERIC_AFTER = re.compile(r"集团公司|集团|股份公司|公司")
@@ -179,15 +179,15 @@ def find_companies(sent: Sentence, named: list[Candidate]) -> Iterator[Candidate
         start, end = end_index + 1 - len(name), end_index + 1
         if sent.aligned(start) and sent.aligned(end):
             hits.append((start, end, name, company))
-    confirmed = [(s, e) for s, e, name, c in hits if name not in ambiguous_names() or _firm_context(text, s, e, c)]
-    pending = [(s, e) for s, e, name, c in hits if (s, e) not in confirmed]
+    confirmed = {(s, e) for s, e, name, c in hits if name not in ambiguous_names() or _firm_context(text, s, e, c)}
+    pending = {(s, e) for s, e, _, _ in hits} - confirmed
     # an enumeration with a confirmed company (平安、腾讯和比亚迪) confirms its neighbours
-    neighbours = {(c.start, c.end) for c in named} | set(confirmed)
-    while added := [(s, e) for s, e in pending if _listed_beside(text, s, e, neighbours)]:
-        confirmed += added
-        neighbours |= set(added)
-        pending = [p for p in pending if p not in added]
-    for start, end in confirmed:
+    neighbours = {(c.start, c.end) for c in named} | confirmed
+    while added := {(s, e) for s, e in pending if _listed_beside(text, s, e, neighbours)}:
+        confirmed |= added
+        neighbours |= added
+        pending -= added
+    for start, end in sorted(confirmed):
         # 绿地集团, 比亚迪公司: the generic word after a short name belongs to the mention
         generic = GENERIC_AFTER.match(text, end)
         yield Candidate(start, generic.end() if generic else end, "COMPANY", "lexicon:company", 0.95)
