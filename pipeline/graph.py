@@ -292,10 +292,11 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
 
     target.mkdir(parents=True, exist_ok=True)
     neo4j = fmt == "neo4j"
+    known = [*COMPANY_ATTRIBUTES, *PARK_ATTRIBUTES]  # what the lexicons add to known companies and parks
     node_header = (
-        ["id:ID", "name", ":LABEL", "aliases", "mentions:int", "documents"]
+        ["id:ID", "name", ":LABEL", "aliases", "mentions:int", "documents", *known]
         if neo4j
-        else ["id", "name", "label", "aliases", "mentions", "documents"]
+        else ["id", "name", "label", "aliases", "mentions", "documents", *known]
     )
     edge_header = (
         [
@@ -319,7 +320,10 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
         writer.writerow(node_header)
         for key, d in g.nodes(data=True):
             aliases = d.get("aliases", "").replace("|", ";") if neo4j else d.get("aliases", "")
-            writer.writerow([key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")])
+            writer.writerow(
+                [key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")]
+                + [d.get(name, "") for name in known]
+            )
     with edges_path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(edge_header)
