@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import lexicon
+from . import companies, lexicon
 from .grammar import COMMITTEE_HEADS, Candidate
+from .normalise import normalise
 from .tag import resolve_overlaps, set_entities
 
 ALIAS_PATTERN = re.compile(
@@ -29,6 +30,7 @@ ANAPHOR_PATTERN = re.compile(
     r"(?:该|(?:(?<![\u4e00-\u9fff])|(?<=[在入进驻]))(?=园区(?:内|里|的?企业)))"
     r"(?P<noun>[\u4e00-\u9fff]{0,5}?(?:园区|园|城|基地|区|公司|企业|集团|机构|单位|中心))"
 )
+KNOWN_RECORDS = (companies.Company, lexicon.Park)
 NOUN_LABELS = {"公司": "COMPANY", "企业": "COMPANY", "集团": "COMPANY", "机构": "ORG", "单位": "ORG"}
 
 
@@ -37,7 +39,7 @@ class Entity:
     name: str  # canonical: the longest full name seen
     label: str
     aliases: set[str] = field(default_factory=set)
-    record: object = None  # lexicon.Park or lexicon.Place when the entity is a known one
+    record: object = None  # lexicon.Park, lexicon.Place or companies.Company when the entity is a known one
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,10 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         sets.find(key)
         if name in aliases:
             sets.union(key, f"{aliases[name].label_}:{_name_of(aliases[name])}")
+        # the text's own declaration (以下简称X) wins over the lexicon's reading of the name
+        if span.label_ == "COMPANY" and name not in aliases and (company := companies.lookup(name)) is not None:
+            records[key] = company
+            sets.union(key, f"COMPANY-RECORD:{company.name}")
         if span.label_ == "PARK":
             shorter = _strip_place_prefix(name, by_label["PARK"])
             if shorter:
@@ -157,7 +163,12 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
     groups: dict[str, list[str]] = {}
     for span, name in names.items():
         groups.setdefault(sets.find(f"{span.label_}:{name}"), []).append(name)
-    canonical = {root: max(group, key=lambda n: (len(n), n)) for root, group in groups.items()}
+    # a known company or park is named by its registered or official name, seen or not, so that
+    # one real entity has one name in every document
+    known = {
+        sets.find(key): normalise(record.name) for key, record in records.items() if isinstance(record, KNOWN_RECORDS)
+    }
+    canonical = {root: known.get(root) or max(group, key=lambda n: (len(n), n)) for root, group in groups.items()}
     entities: dict[str, Entity] = {}
     for span, name in names.items():
         key = f"{span.label_}:{name}"

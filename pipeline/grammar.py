@@ -24,7 +24,7 @@ WORD_TAGS = jieba.posseg.dt.word_tag_tab
 # Heads, longest first within a label. Order of labels does not matter: the longest span wins.
 COMPANY_HEADS = (
     "股份有限公司 有限责任公司 集团有限公司 集团股份公司 有限公司 股份公司 集团公司 分公司 子公司 "
-    "公司 集团 银行 分行 支行 工厂 厂"
+    "公司 集团 银行 分行 支行 交易市场 工厂 厂"
 ).split()
 PARK_HEADS = (
     "自由贸易试验区 综合保税区 保税港区 经济技术开发区 高新技术产业开发区 经济开发区 高新技术开发区 "
@@ -36,7 +36,8 @@ PARK_HEADS = (
 ORG_HEADS = (
     "管理委员会 管委会 研究院 研究所 研究中心 科学院 工程院 社科院 大学 学院 学校 中学 小学 医院 "
     "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
-    "工信厅 税务局 公安局 管理局 分局 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 "
+    "工信厅 税务局 公安局 管理局 投资促进局 促进局 科技局 商务局 财政局 教育局 统计局 发展改革局 "
+    "分局 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 "
     "企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
 ).split()
 REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司"}
@@ -86,7 +87,7 @@ STOP_WORDS = set(
     "局长 书记 市长 省长 秘书长 负责人 项目 园区 平台 另一 旗下 下属 所属 全国 全球 我国 国内 当地 "
     "本地 知名 龙头 主要 重点 一个 各类 原 前 后 内 外 中 上 下 里 间 东 南 西 北 正东 正南 正西 正北 东南 "
     "东北 西南 西北 本报讯 历任 曾任 担任 现任 任 分管 利用 嘉宾 附近 地址 到 送到 全资 子公司 全资子公司 "
-    "控股子公司 分支机构".split()
+    "控股子公司 分支机构 新建 扩建 在建".split()
 )
 STOP_TAGS = {
     "p",
@@ -147,6 +148,12 @@ class Sentence:
                 hi = mid - 1
         return lo
 
+    def aligned(self, offset: int) -> bool:
+        """Does ``offset`` fall between two of jieba's words, or inside a word that a lexicon
+        match may cut: one jieba does not know or a place (湖南长沙)?"""
+        a, b = self.words[self.word_at(offset)]
+        return offset in (a, b) or WORD_TAGS.get(self.text[a:b]) in (None, "ns")
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -158,7 +165,17 @@ class Candidate:
     head: str = ""
 
 
+# Stop words that are business words in a registered name (华为投资控股有限公司, 天津保税区投资
+# 有限公司): a walk left from a legal form passes them.
+REGISTERED_NAME_WORDS = {"投资", "建设", "发展", "开发"}
+
+
+ORDINAL = re.compile(r"第[一二三四五六七八九十百0-9]+")
+
+
 def _is_name_word(word: str, head: str) -> bool:
+    if head in REGISTERED_FORMS and word in REGISTERED_NAME_WORDS:
+        return True
     if word in STOP_WORDS or not word.strip():
         return False
     if not re.search(r"[\w\u4e00-\u9fff]", word):
@@ -166,6 +183,8 @@ def _is_name_word(word: str, head: str) -> bool:
     tag = WORD_TAGS.get(word)
     if tag is None and len(word) > 1 and (word[0] in SINGLE_STOPS or word[-1] in SINGLE_STOPS):
         return False  # jieba's guesses glue function words to names: 城是 in 苏州纳米城是苏州工业园区
+    if ORDINAL.fullmatch(word) and head in ORG_HEADS:
+        return True  # 第二实验小学, 第一人民医院
     if word.isdigit() or word.endswith(("企业", "机构", "单位")):  # 1997年全公司, 龙头企业宝山钢铁…
         return False
     if tag in STOP_TAGS and not (tag == "m" and re.fullmatch(r"[A-Za-z0-9]+", word)) and word not in NAME_TIME_WORDS:
@@ -249,6 +268,9 @@ def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: se
         a, b = sent.words[i]
         if b in stops:
             break
+        if head in REGISTERED_FORMS and (lexicon_start := _lexicon_name_ending_at(sent, start)) is not None:
+            start, i = lexicon_start, sent.word_at(lexicon_start) - 1  # 深圳前海微众银行股份有限公司
+            continue
         word = text[a:b]
         if word == ")":
             bracket = _bracket_start(text, a)
@@ -266,6 +288,16 @@ def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: se
         if not (_is_name_word(word, head) or _inside_unknown_name(sent, i)):
             break
         start, i = a, i - 1
+    return start
+
+
+def _lexicon_name_ending_at(sent: Sentence, offset: int) -> int | None:
+    """Start of the lexicon places and parks written together and ending at ``offset``, whatever
+    jieba's cut of them (深圳/前/海, 上海浦东新区)."""
+    names = (*sent.places, *sent.parks)
+    start = None
+    while (before := min((a for a, b in names if b == offset and a < offset), default=None)) is not None:
+        start = offset = before
     return start
 
 
@@ -303,6 +335,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         # university's (清华大学科技园), an organisation a park's (贵阳综合保税区税务局).
         stopping = {"COMPANY"} if label == "COMPANY" else {"PARK", "COMPANY", "ORG"} if label == "PARK" else {"ORG"}
         stops = set() if head in SUBUNIT_HEADS else {e for e, lab in ends.items() if lab in stopping}
+        if head in REGISTERED_FORMS:
+            stops.discard(head_start)  # 微众银行 + 股份有限公司: a name and its legal form are one name
         if label == "PARK":
             stops -= universities
         if label == "COMPANY":  # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's,

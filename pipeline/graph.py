@@ -14,12 +14,14 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from . import lexicon
+from . import companies, lexicon
+from .normalise import normalise
 
 GRAPH_LABELS = {"COMPANY", "PARK", "ORG", "LOC"}
 DOCUMENTS_LISTED = 20  # document ids a node or edge lists (the smallest); mentions and count cover all
@@ -86,6 +88,7 @@ class GraphBuilder:
         g = self._raw_graph()
         merge_short_names(g)
         link_branches(g)
+        add_known_attributes(g)
         return g
 
     def _raw_graph(self) -> nx.MultiDiGraph:
@@ -196,6 +199,37 @@ def link_branches(g: nx.MultiDiGraph) -> None:
         )
 
 
+COMPANY_ATTRIBUTES = ("stock_code", "industry", "region")
+PARK_ATTRIBUTES = ("kind", "level", "province", "city")
+
+
+def known_record(label: str, name: str) -> companies.Company | lexicon.Park | None:
+    """The lexicon's company or park that a node's canonical name is (its registered or official name)."""
+    if label == "COMPANY":
+        company = companies.companies().get(name)
+        return company if company is not None and company.name == name else None
+    if label == "PARK":
+        park = lexicon.parks().get(name) or official_parks().get(name)
+        return park if park is not None and normalise(park.name) == name else None
+    return None
+
+
+@cache
+def official_parks() -> dict[str, lexicon.Park]:
+    """Parks by their official name as the pipeline writes it (width-folded: 中国(上海)…)."""
+    return {normalise(park.name): park for park in lexicon.parks().values()}
+
+
+def add_known_attributes(g: nx.MultiDiGraph) -> None:
+    """What the lexicons know goes on the node: a listed company's stock code, industry and
+    region; a park's kind, level, province and city ("" where unknown: GraphML has no null)."""
+    for _, attrs in g.nodes(data=True):
+        record = known_record(attrs["label"], attrs["name"])
+        names = COMPANY_ATTRIBUTES if attrs["label"] == "COMPANY" else PARK_ATTRIBUTES
+        if record is not None:
+            attrs.update({name: getattr(record, name) or "" for name in names})
+
+
 def write_graph(g: nx.MultiDiGraph, folder: Path) -> None:
     """graph.graphml, graph.json (node-link) and graph.html, each replaced atomically. (The PNG
     overview costs seconds of matplotlib: ``parkgraph graph export --format png`` draws it.)"""
@@ -217,9 +251,17 @@ def read_graph(folder: str | Path) -> nx.MultiDiGraph:
 
 
 def find_node(g: nx.MultiDiGraph, name: str) -> str | None:
-    """A node by canonical name or any alias."""
+    """A node by canonical name or any alias, or a known company or park by any of its names in
+    the lexicons (比亚迪 finds 比亚迪股份有限公司 even where the texts wrote only the full name)."""
     for key, attrs in g.nodes(data=True):
         if attrs["name"] == name or name in attrs.get("aliases", "").split("|"):
+            return key
+    company, park = companies.lookup(name), lexicon.parks().get(name)
+    for key in (
+        node_id("COMPANY", company.name) if company else None,
+        node_id("PARK", normalise(park.name)) if park else None,
+    ):
+        if key in g:
             return key
     return None
 
@@ -250,10 +292,11 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
 
     target.mkdir(parents=True, exist_ok=True)
     neo4j = fmt == "neo4j"
+    known = [*COMPANY_ATTRIBUTES, *PARK_ATTRIBUTES]  # what the lexicons add to known companies and parks
     node_header = (
-        ["id:ID", "name", ":LABEL", "aliases", "mentions:int", "documents"]
+        ["id:ID", "name", ":LABEL", "aliases", "mentions:int", "documents", *known]
         if neo4j
-        else ["id", "name", "label", "aliases", "mentions", "documents"]
+        else ["id", "name", "label", "aliases", "mentions", "documents", *known]
     )
     edge_header = (
         [
@@ -277,7 +320,10 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
         writer.writerow(node_header)
         for key, d in g.nodes(data=True):
             aliases = d.get("aliases", "").replace("|", ";") if neo4j else d.get("aliases", "")
-            writer.writerow([key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")])
+            writer.writerow(
+                [key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")]
+                + [d.get(name, "") for name in known]
+            )
     with edges_path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(edge_header)

@@ -50,6 +50,7 @@ class Park:
     province: str
     city: str
     aliases: tuple[str, ...] = field(default=())
+    level: str = ""  # national | provincial | other
 
 
 _PROVINCE_SUFFIX = re.compile(r"(省|市|特别行政区|(壮族|回族|维吾尔)?自治区)$")
@@ -160,7 +161,7 @@ def parks() -> dict[str, Park]:
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
-            park = Park(row["name"], row["kind"], row["province"], row["city"], aliases)
+            park = Park(row["name"], row["kind"], row["province"], row["city"], aliases, row["level"])
             for n in (park.name, *aliases):
                 table.setdefault(n, park)
     return table

@@ -24,6 +24,8 @@ from .tag import Candidate, MentionTagger
 
 ORG_KIND_DIR = "org_kind"  # inside the model folder: the company-or-organisation classifier
 LabelOf = Callable[[str, str], str]  # (name, the model's label) → ours
+# 公司董事会, 公司: the text's "the company" for a firm named before it, not a name
+ANAPHORIC_OPENINGS = ("公司", "本公司", "该公司", "集团", "本集团")
 EDGE_PUNCTUATION = "“”‘’\"'「」『』《》，。、；：！？,.;:!?"
 
 
@@ -54,7 +56,7 @@ def model_mention(
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
         end -= 1
-    if start == end or "\n" in text[start:end]:
+    if start == end or "\n" in text[start:end] or text.startswith(ANAPHORIC_OPENINGS, start):
         return None
     return Candidate(start, end, label_of(text[start:end], label), source, score)
 

@@ -15,8 +15,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .grammar import COMPANY_HEADS, ORG_HEADS, WORD_TAGS, Candidate, Sentence, find_names
+from .companies import find_companies
+from .grammar import COMPANY_HEADS, ORG_HEADS, Candidate, Sentence, find_names
 from .money import find_money
+from .park_names import in_header_line, names_built_on_parks
 from .persons import find_persons
 from .segment import split_tokens_at
 
@@ -29,32 +31,30 @@ QUOTED_NAME = re.compile(f"“([^”“]{{2,24}}(?:{NAMING_HEADS}))”")
 SOURCE_PRIORITY = {"lexicon": 0, "money": 0, "coref": 0, "grammar": 1, "person": 2, "model": 3}
 
 
-def _aligned(offset: int, boundaries: set[int], words: list[tuple[int, int]], sent: Sentence, text: str) -> bool:
-    """A place match must not cut a word in two, unless that word is itself a place (湖南长沙)
-    or a word jieba does not know."""
-    if offset in boundaries:
-        return True
-    a, b = words[sent.word_at(offset)]
-    return WORD_TAGS.get(text[a:b]) in (None, "ns")
-
-
 def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
     """Every candidate mention in normalised ``text`` segmented into ``words``."""
-    boundaries = {a for a, _ in words} | {b for _, b in words}
     sent = Sentence(text, words)
     places, parks, candidates = [], [], []
     for start, end, label, _record in lexicon.find_all(text):
         if label == "LOC":
-            if _aligned(start, boundaries, words, sent, text) and _aligned(end, boundaries, words, sent, text):
+            # a place match must not cut a word in two (东方 in 东方明珠)
+            if sent.aligned(start) and sent.aligned(end):
                 places.append((start, end))
                 candidates.append(Candidate(start, end, "LOC", "lexicon:place", 0.9))
         elif label == "PARK":
+            if in_header_line(text, start, end):
+                continue
             parks.append((start, end))
             candidates.append(Candidate(start, end, "PARK", "lexicon:park", 0.95))
         else:
             candidates.append(Candidate(start, end, label, "lexicon:org", 0.95))
     sent.places, sent.parks = places, parks
+    candidates.extend(names_built_on_parks(text, parks))
     candidates.extend(find_names(sent))
+    firms = list(find_companies(sent, [c for c in candidates if c.label == "COMPANY"]))
+    # the context that made a place or park name a firm (中关村公告称) decides its reading
+    firm_spans = {(c.start, c.end) for c in firms}
+    candidates = [c for c in candidates if (c.start, c.end) not in firm_spans] + firms
     candidates.extend(Candidate(m.start, m.end, "MONEY", "money", 0.95) for m in find_money(text))
     candidates.extend(Candidate(s, e, "PERSON", "person", 0.8) for s, e in find_persons(text, words))
     return candidates

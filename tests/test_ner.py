@@ -390,15 +390,16 @@ def test_model_mentions_replace_only_the_rule_sources_they_outrank(nlp):
     from pipeline.tag import Candidate
 
     tagger = nlp.get_pipe("ner")
+    # 华为技术有限公司 is a registered name of the curated company lexicon
     doc = nlp.get_pipe("rules")(nlp.get_pipe("sentences")(nlp.make_doc("张伟在北京市海淀区创办了华为技术有限公司")))
     rules = [(e.text, e._.source) for e in doc.ents]
-    assert rules == [("北京市", "lexicon:place"), ("海淀区", "lexicon:place"), ("华为技术有限公司", "grammar:company")]
+    assert rules == [("北京市", "lexicon:place"), ("海淀区", "lexicon:place"), ("华为技术有限公司", "lexicon:company")]
     tagger.write(doc, [Candidate(6, 14, "ORG", "model", 0.85)])  # overlaps a place and a company
     assert [(e.text, e._.source) for e in doc.ents] == rules
     tagger.write(doc, [Candidate(3, 9, "LOC", "model", 0.85)])  # overlaps places only
     assert [(e.text, e._.source) for e in doc.ents] == [
         ("北京市海淀区", "model"),
-        ("华为技术有限公司", "grammar:company"),
+        ("华为技术有限公司", "lexicon:company"),
     ]
 
 

@@ -116,21 +116,25 @@ def test_path_and_exports(seed_out, tmp_path):
         result = runner.invoke(app, ["graph", "export", str(seed_out), "--format", fmt, "--to", str(tmp_path / fmt)])
         assert result.exit_code == 0, result.output
     header = (tmp_path / "neo4j" / "nodes.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "id:ID,name,:LABEL,aliases,mentions:int,documents"
+    assert header == (
+        "id:ID,name,:LABEL,aliases,mentions:int,documents,stock_code,industry,region,kind,level,province,city"
+    )
     rel_header = (tmp_path / "neo4j" / "relationships.csv").read_text(encoding="utf-8").splitlines()[0]
     assert rel_header.startswith(":START_ID,:END_ID,:TYPE")
 
 
 def test_one_node_per_company_across_documents(tmp_path):
+    # a firm no lexicon knows: its short name joins its full name across documents (a listed
+    # firm's short name is linked by the company lexicon instead: test_companies.py)
     docs = tmp_path / "docs.jsonl"
     docs.write_text(
         "\n".join(
             json.dumps(d, ensure_ascii=False)
             for d in [
-                {"doc_id": "a", "text": "北京国盾量子信息技术有限公司(以下简称国盾量子)位于中关村软件园。"},
+                {"doc_id": "a", "text": "北京云帆智联信息技术有限公司(以下简称云帆智联)位于中关村软件园。"},
                 {
                     "doc_id": "b",
-                    "text": "国盾量子公司入驻合肥高新区。腾讯科技(北京)有限公司与腾讯科技(深圳)有限公司签约。",
+                    "text": "云帆智联公司入驻合肥高新区。腾讯科技(北京)有限公司与腾讯科技(深圳)有限公司签约。",
                 },
                 {"doc_id": "c", "text": "国科量子通信网络有限公司北京分公司位于中关村软件园。"},
             ]
@@ -141,9 +145,9 @@ def test_one_node_per_company_across_documents(tmp_path):
     out = tmp_path / "out"
     extract([docs], out, workers=1)
     nodes = {n["id"]: n for n in json.loads((out / "graph.json").read_text(encoding="utf-8"))["nodes"]}
-    gd = nodes["COMPANY:北京国盾量子信息技术有限公司"]
-    assert "COMPANY:国盾量子公司" not in nodes and set(gd["documents"].split("|")) == {"a", "b"}
-    assert "国盾量子公司" in gd["aliases"].split("|")
+    gd = nodes["COMPANY:北京云帆智联信息技术有限公司"]
+    assert "COMPANY:云帆智联公司" not in nodes and set(gd["documents"].split("|")) == {"a", "b"}
+    assert "云帆智联公司" in gd["aliases"].split("|")
     assert {"COMPANY:腾讯科技(北京)有限公司", "COMPANY:腾讯科技(深圳)有限公司"} <= set(nodes)
     links = json.loads((out / "graph.json").read_text(encoding="utf-8"))["links"]
     assert {

@@ -198,8 +198,9 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     """Each park lies in the place the text says it lies in (``stated_places``), else in the
     most specific place its name gives, in this order: a town in its name (杭州下沙经济技术开发区
     → 下沙, 中关村软件园 → 中关村), the most specific gazetteer place its name starts with
-    (湖北武汉江岸… → 武汉), its lexicon city; else its parent park's place. A place in a name is
-    written as the text names it elsewhere (梅李 → the text's 梅李镇)."""
+    (湖北武汉江岸… → 武汉), for a known park only a place in its own province (not 南昌's 东湖区
+    for 东湖高新区); else its parent park's place. A place in a name is written as the text names
+    it elsewhere (梅李 → the text's 梅李镇). The lexicon's city goes on the graph node instead."""
     doc_places = {}
     for entity, record in ctx.records.items():
         if isinstance(record, lexicon.Place):
@@ -216,17 +217,14 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         if m.label != "PARK":
             continue
         names = sorted({ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity}, key=len, reverse=True)
-        in_name = next((p for p in map(_place_in_name, names) if p), None)
         record = ctx.records.get(m.entity)
-        locality = next((p for p in map(_locality_in_name, names) if p), None)
+        in_name = next((p for p in map(_place_in_name, names) if p and _may_contain(p[1], record)), None)
+        locality = next((p for p in map(_locality_in_name, names) if p and _may_contain(p[1], record)), None)
         if m.entity in stated:
             located[m.entity] = stated[m.entity]
         elif locality or in_name:
             written, place = locality or in_name
             located[m.entity] = doc_places.get(place, written)
-        elif isinstance(record, lexicon.Park) and record.city and record.city in lexicon.places():
-            place = lexicon.places()[record.city]
-            located[m.entity] = doc_places.get(place) or _short_name(place)
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail]
@@ -235,5 +233,9 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), "place", 0.8)
 
 
-def _short_name(place: lexicon.Place) -> str:
-    return re.sub(r"(省|市|特别行政区|自治区)$", "", place.name) or place.name
+def _may_contain(place: lexicon.Place | None, park: object) -> bool:
+    """A place in a known park's name must lie in the park's province: 东湖 in 东湖高新区 is the
+    武汉 lake the zone is named after, not 南昌's 东湖区."""
+    if place is None or not isinstance(park, lexicon.Park) or not park.province or place.level == "country":
+        return True
+    return (place.province or place.name) == park.province

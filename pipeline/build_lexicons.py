@@ -1,0 +1,162 @@
+"""Derive the shipped lexicons from the shared source lists (run by hand when a source changes):
+
+    python -m pipeline.build_lexicons ../shared/data/lexicons
+
+- ``models/lexicons/listed_companies.tsv`` from ``a_share_companies.csv``: one row per listed
+  company, its short name folded (width, ST/*ST/退市/C/S prefixes, -U/-W suffixes, trailing A/B
+  stripped), its brand where the short name is brand + industry word and no other company shares
+  it (美的集团 → 美的, 格力电器 → 格力), registered name, stock code, industry and region.
+- ``models/lexicons/parks.tsv`` merged with ``national_zones.json``: a zone already listed gains
+  its aliases, a missing one becomes a row (place from its name: the file's ``district`` is
+  unreliable), and every row gets its ``level``. Disagreements are printed, not resolved silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .companies import INDUSTRY_WORDS
+from .lexicon import LEXICON_DIR, places
+
+TRADING_PREFIX = re.compile(r"^(?:\*?ST|S\*ST|退市|C(?=[\u4e00-\u9fff])|S(?=[\u4e00-\u9fff]))")
+TRADING_SUFFIX = re.compile(r"(?:-[UWD]+|(?<=[\u4e00-\u9fff])[AB])$")
+COMPANY_COLUMNS = ["name", "short_name", "brands", "stock_code", "industry", "region"]
+
+
+def fold_short_name(ticker: str) -> str:
+    """万科Ａ → 万科, *ST国华 → 国华, 寒武纪-U → 寒武纪."""
+    name = unicodedata.normalize("NFKC", ticker).strip()
+    return TRADING_SUFFIX.sub("", TRADING_PREFIX.sub("", name))
+
+
+def brands_of(short: str) -> set[str]:
+    """美的集团 → 美的, 中国平安 → 平安, 贵州茅台 → 茅台: the short name without its industry word
+    or without the country or province that opens it; never a bare industry word nor a place
+    (中国银行 has no brand)."""
+    found = {short[: -len(w)] for w in INDUSTRY_WORDS if short.endswith(w) and len(short) - len(w) >= 2}
+    table = places()
+    for size in (2, 3):
+        place = table.get(short[:size])
+        if place is not None and place.level in {"country", "province"} and len(short) - size >= 2:
+            found.add(short[size:])
+    return {b for b in found if b not in INDUSTRY_WORDS and b not in table}
+
+
+def build_listed_companies(source: Path, target: Path) -> int:
+    with source.open(encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    shorts = {r["股票代码"]: fold_short_name(r["股票名称"]) for r in rows}
+    taken = set(shorts.values()) | {r["公司全称"] for r in rows}
+    brands = Counter(b for s in shorts.values() for b in brands_of(s))
+    with target.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer.writerow(COMPANY_COLUMNS)
+        for r in sorted(rows, key=lambda r: r["股票代码"]):
+            short = shorts[r["股票代码"]]
+            # a brand two companies share (格力电器 / 格力地产) names neither
+            own = sorted(b for b in brands_of(short) if brands[b] == 1 and b not in taken)
+            writer.writerow([r["公司全称"], short, "|".join(own), r["股票代码"], r["行业"], r["地区"]])
+    return len(rows)
+
+
+PARK_COLUMNS = ["name", "aliases", "kind", "level", "province", "city"]
+ZONE_KINDS = {"hitech": "high_tech_zone", "etdz": "etdz"}
+NATIONAL_KINDS = {"high_tech_zone", "etdz", "bonded_zone", "new_area", "free_trade_zone"}
+# Zones whose name in national_zones.json differs from the official one beyond dashes and 县/市:
+# each checked by hand (the zone's place and type agree; the other is a former or wrong name).
+SAME_ZONE = {
+    "上海金桥出口加工区": "上海金桥经济技术开发区",  # the former name
+    "武汉东湖新技术产业开发区": "武汉东湖新技术开发区",  # (and it is a high-tech zone, not an ETDZ)
+    "苏州相城经济技术开发区": "相城经济技术开发区",
+    "荆州开发区": "荆州经济技术开发区",
+    "南宁东盟经济开发区": "广西—东盟经济技术开发区",
+}
+
+
+def _zone_key(name: str) -> str:
+    return re.sub(r"[-—－()（）县市]", "", name)
+
+
+def _is_zone_name(name: str) -> bool:
+    """Source rows such as '高新技术产业开发区' or '全国共145家…' are not zones."""
+    return not name.startswith(("高新技术", "经济技术", "全国")) and not name.endswith("。")
+
+
+def _place_of(name: str) -> tuple[str, str]:
+    """(province, city) of the place that opens ``name`` (慈溪经济开发区 → 浙江省, 宁波市)."""
+    table = places()
+    for size in range(min(len(name), 6), 1, -1):
+        place = table.get(name[:size]) or table.get(name[:size] + "市") or table.get(name[:size] + "县")
+        if place is not None and place.level in {"province", "city", "county"}:
+            return place.province or place.name, place.city
+    return "", ""
+
+
+def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
+    """Merge the zones into ``parks_tsv`` in place; returns the disagreements found."""
+    zones = json.loads(source.read_text(encoding="utf-8"))["zones"]
+    with parks_tsv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    owner: dict[str, dict] = {}
+    for row in rows:
+        for n in (row["name"], *filter(None, row["aliases"].split("|"))):
+            owner[n] = row
+    by_key = {_zone_key(n): row for n, row in owner.items()}
+    notes = []
+    for zone in zones:
+        name, kind = zone["name"], ZONE_KINDS[zone["type"]]
+        if not _is_zone_name(name):
+            notes.append(f"skipped: {name} (not a zone name)")
+            continue
+        row = (
+            owner.get(SAME_ZONE.get(name, name))
+            or by_key.get(_zone_key(name))
+            or next((owner[a] for a in zone["aliases"] if a in owner), None)
+        )
+        if row is None:
+            province, city = _place_of(name)
+            row = {"name": name, "aliases": "", "kind": kind, "province": province, "city": city}
+            rows.append(row)
+            owner[name] = row
+            notes.append(f"added: {name} ({kind}, {province} {city})")
+        elif row["kind"] != kind:
+            notes.append(f"kind differs: {name} is {kind} there, {row['kind']} here (kept)")
+        aliases = [a for a in row["aliases"].split("|") if a]
+        for alias in (name, *zone["aliases"]):
+            if alias == row["name"] or alias in aliases or not _is_zone_name(alias):
+                continue
+            if alias in owner and owner[alias] is not row:
+                notes.append(f"alias {alias} of {name} belongs to {owner[alias]['name']} (kept there)")
+                continue
+            aliases.append(alias)
+            owner[alias] = row
+        row["aliases"] = "|".join(aliases)
+    for row in rows:
+        row["level"] = "national" if row["kind"] in NATIONAL_KINDS else "other"
+    with parks_tsv.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, PARK_COLUMNS, delimiter="\t", lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return notes
+
+
+def main(shared: str) -> None:
+    folder = Path(shared)
+    count = build_listed_companies(folder / "a_share_companies.csv", LEXICON_DIR / "listed_companies.tsv")
+    print(f"listed_companies.tsv: {count} companies")
+    notes = merge_national_zones(folder / "national_zones.json", LEXICON_DIR / "parks.tsv")
+    kinds: dict[str, int] = defaultdict(int)
+    for note in notes:
+        kinds[note.split(":")[0].split(" ")[0]] += 1
+        print(note)
+    print(dict(kinds))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/lexicons")

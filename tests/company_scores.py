@@ -1,0 +1,59 @@
+"""Scores COMPANY mentions of the written company sentences (tests/data/companies_written.jsonl):
+span precision and recall, and how often a found listed company is linked to its registered name."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WRITTEN = Path(__file__).resolve().parent / "data" / "companies_written.jsonl"
+
+
+@dataclass
+class Scores:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    linked_right: int = 0
+    linkable_found: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_positives / max(1, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / max(1, self.true_positives + self.false_negatives)
+
+    @property
+    def linking(self) -> float:
+        return self.linked_right / max(1, self.linkable_found)
+
+
+def load_written() -> list[dict]:
+    return [json.loads(line) for line in WRITTEN.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score(nlp, examples: list[dict]) -> Scores:
+    scores = Scores()
+    for example, doc in zip(examples, nlp.pipe(e["text"] for e in examples)):
+        found = {(e.start_char, e.end_char): e._.entity for e in doc.ents if e.label_ == "COMPANY"}
+        expected = {(c["start"], c["end"]): c["canonical"] for c in example["companies"]}
+        for span, canonical in expected.items():
+            if span not in found:
+                scores.false_negatives += 1
+                scores.errors.append(f"missed {example['text'][span[0] : span[1]]}: {example['text']}")
+                continue
+            scores.true_positives += 1
+            if canonical is not None:
+                scores.linkable_found += 1
+                if found[span] == canonical:
+                    scores.linked_right += 1
+                else:
+                    scores.errors.append(f"linked {found[span]} for {canonical}: {example['text']}")
+        for span in found.keys() - expected.keys():
+            scores.false_positives += 1
+            scores.errors.append(f"spurious {example['text'][span[0] : span[1]]}: {example['text']}")
+    return scores
