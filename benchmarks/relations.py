@@ -83,10 +83,11 @@ def main() -> None:
     for name, report in reports.items():
         data = report.as_dict()
         cp, per = data["relations"]["company_park"], data["relations"]["per_type"]
+        located, invests = (per.get(t, {}).get("f1", 0.0) for t in ("LOCATED_IN", "INVESTS_IN"))
         by = data["by_source"]
         lines.append(
             f"| {name} | {cp['precision']:.3f} | {cp['recall']:.3f} | {cp['f1']:.3f} | {cp['tp']} | {cp['fp']} | "
-            f"{cp['fn']} | {per.get('LOCATED_IN', {}).get('f1', 0):.3f} | {per.get('INVESTS_IN', {}).get('f1', 0):.3f} | "
+            f"{cp['fn']} | {located:.3f} | {invests:.3f} | "
             + " | ".join(f"{by[s]['company_park']['f1']:.3f}" for s in sources)
             + " |"
         )

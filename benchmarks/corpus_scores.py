@@ -1,0 +1,71 @@
+"""The corpus's gold dev and test splits, scored per source, for the record in accuracy.md.
+
+    python benchmarks/corpus_scores.py --name "after"                         # the pipeline as it is
+    python benchmarks/corpus_scores.py --name "before" --dev-out D --test-out T   # saved output folders
+    python benchmarks/corpus_scores.py --name "no xwlb" --relations /tmp/rel   # a relation model
+
+Each run adds (or replaces) one row set under its name in benchmarks/corpus_scores.json and
+rewrites benchmarks/corpus_scores.md from all of them. The test split is sealed: run this on it
+only when a piece of work is finished, and report what comes out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.evaluate import evaluate, predict, score  # noqa: E402
+from pipeline.gold import load_gold  # noqa: E402
+
+COLUMNS = ("entities", "COMPANY", "PARK", "company_park", "PARK_IN", "relations")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--dev-out", type=Path, help="an output folder of the dev texts, instead of running")
+    parser.add_argument("--test-out", type=Path, help="an output folder of the test texts, instead of running")
+    parser.add_argument("--relations", default="relations")
+    parser.add_argument("--ner", default="model")
+    parser.add_argument("--splits", default="dev,test")
+    args = parser.parse_args()
+    record_path = ROOT / "benchmarks" / "corpus_scores.json"
+    records = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
+    rows = {}
+    for split in args.splits.split(","):
+        gold = load_gold(ROOT / "corpus" / "gold" / f"{split}.jsonl")
+        folder = getattr(args, f"{split}_out")
+        began = time.time()
+        report = evaluate(gold, folder) if folder else score(gold, predict(gold, args.ner, None, args.relations))
+        data = report.as_dict()
+        rows[split] = {"all": {k: data["by_split"].get(split, {}).get(k) for k in COLUMNS} | {"documents": len(gold)}}
+        rows[split] |= {
+            source: {k: v[k] for k in COLUMNS} | {"documents": v["documents"]}
+            for source, v in data["by_source"].items()
+        }
+        print(f"{split}: {time.time() - began:.0f} s")
+    records[args.name] = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rows": rows}
+    record_path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    lines = [
+        "# The corpus's gold splits, per source (F1; written by benchmarks/corpus_scores.py)",
+        "",
+        "| run | split | source | documents | entities | COMPANY | PARK | company→park | PARK_IN | relations |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, record in records.items():
+        for split, by_source in record["rows"].items():
+            for source, r in by_source.items():
+                cells = " | ".join(f"{r[k]['f1']:.3f}" if r.get(k) else "–" for k in COLUMNS)
+                lines.append(f"| {name} ({record['when']}) | {split} | {source} | {r['documents']} | {cells} |")
+    (ROOT / "benchmarks" / "corpus_scores.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
