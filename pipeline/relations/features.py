@@ -16,7 +16,7 @@ from functools import lru_cache
 import jieba
 
 from .candidates import Candidate
-from .context import ACTORS, Context, Relation
+from .context import ACTORS, Context, Mention, Relation
 
 PLAN = re.compile(r"拟|计划|将|准备|有望|力争")
 NEGATION = re.compile(r"未|不再|没有|终止|取消|撤出|退出|搬离|迁出")
@@ -30,6 +30,18 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w for w in jieba.lcut(text) if w.strip() and not re.fullmatch(r"[\d\W_]+", w))
 
 
+def tokens(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[str]:
+    """The words of text[start:end], each mention inside written as its label (@COMPANY): what
+    is learnt is how news speaks of a company and a park, not which company or park it names."""
+    out, at = [], start
+    for m in mentions:
+        if m.start >= at and m.end <= end:
+            out += words(text[at : m.start])
+            out.append(f"@{m.label}")
+            at = m.end
+    return out + list(words(text[at:end]))
+
+
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return next((f"<={e}" for e in edges if n <= e), f">{edges[-1]}")
 
@@ -41,8 +53,6 @@ def pair_features(ctx: Context, candidate: Candidate, rules: dict[tuple[str, str
     first, second = (actor, park) if actor.start < park.start else (park, actor)
     order = "AP" if first is actor else "PA"
     gap = text[first.end : second.start]
-    before = text[max(sentence[0], first.start - WINDOW) : first.start]
-    after = text[second.end : min(sentence[1], second.end + WINDOW)]
     in_sentence = candidate.neighbours
     between = [m for m in in_sentence if first.end <= m.start and m.end <= second.start]
     sentence_text = text[sentence[0] : sentence[1]]
@@ -59,12 +69,17 @@ def pair_features(ctx: Context, candidate: Candidate, rules: dict[tuple[str, str
     for mark in ",、;:()":  # the normalised text: full-width punctuation folded to ASCII
         if mark in gap:
             f[f"gap_punct={mark}|{order}"] = 1.0
-    gap_words = words(gap) if len(gap) <= LONG_GAP else words(gap[:15]) + words(gap[-15:])
+    if len(gap) <= LONG_GAP:
+        gap_words = tokens(text, first.end, second.start, in_sentence)
+    else:
+        gap_words = tokens(text, first.end, first.end + 15, in_sentence) + tokens(
+            text, second.start - 15, second.start, in_sentence
+        )
     for w in gap_words:
         f[f"gap:{w}|{order}"] = 1.0
-    for w in words(before):
+    for w in tokens(text, max(sentence[0], first.start - WINDOW), first.start, in_sentence):
         f[f"before:{w}"] = 1.0
-    for w in words(after):
+    for w in tokens(text, second.end, min(sentence[1], second.end + WINDOW), in_sentence):
         f[f"after:{w}"] = 1.0
     f[f"next_to_park:{text[park.end : park.end + 2]}"] = 1.0
     f[f"next_to_actor:{text[actor.end : actor.end + 2]}"] = 1.0
@@ -105,11 +120,12 @@ def _across_features(
     around the organisation say whether the sentence speaks of the park's companies."""
     text, actor, sentence = ctx.text, candidate.actor, candidate.sentence
     f = {"across": 1.0, f"actor={actor.label}|across": 1.0}
-    for w in words(text[max(sentence[0], actor.start - WINDOW) : actor.start]):
+    mentions = candidate.neighbours
+    for w in tokens(text, max(sentence[0], actor.start - WINDOW), actor.start, mentions):
         f[f"before:{w}|across"] = 1.0
-    for w in words(text[actor.end : min(sentence[1], actor.end + WINDOW)]):
+    for w in tokens(text, actor.end, min(sentence[1], actor.end + WINDOW), mentions):
         f[f"after:{w}|across"] = 1.0
-    for w in words(text[sentence[0] : min(sentence[1], sentence[0] + 6)]):
+    for w in tokens(text, sentence[0], min(sentence[1], sentence[0] + 6), mentions):
         f[f"opening:{w}|across"] = 1.0
     f[f"actors_in_sentence={_bucket(sum(m.label in ACTORS for m in candidate.neighbours), (1, 3))}|across"] = 1.0
     f.update(_rule_features(candidate, rules))

@@ -1,0 +1,89 @@
+"""The relation classifier: candidates and features as pure functions of a built context, a tiny
+model trained on written sentences in seconds, and the component that uses it."""
+
+import pytest
+
+import pipeline
+from pipeline.gold import GoldDocument
+from pipeline.relations.candidates import candidates
+from pipeline.relations.classifier import RelationModel
+from pipeline.relations.features import pair_features, tokens
+from pipeline.relations.training import examples, fit, gold_context
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline.load(ner="none", **{"components.relations.model": "none"})
+
+
+def document(doc_id: str, text: str, entities: list[tuple[str, str]], relations=()) -> GoldDocument:
+    spans, at = [], 0
+    for surface, label in entities:
+        start = text.index(surface, at)
+        spans.append({"start": start, "end": start + len(surface), "label": label, "entity": surface})
+        at = start + len(surface)
+    rels = [{"head": h, "relation": r, "tail": t, "amount": None} for h, r, t in relations]
+    return GoldDocument(doc_id, text, spans, rels)
+
+
+def test_candidates_pair_organisations_and_parks_of_a_sentence_and_of_the_paragraph(nlp):
+    text = "星海科技入驻苏州工业园区。云帆科技也在这里。\n蓝鲸公司发布新品。"
+    doc = document(
+        "d", text, [("星海科技", "COMPANY"), ("苏州工业园区", "PARK"), ("云帆科技", "COMPANY"), ("蓝鲸公司", "COMPANY")]
+    )
+    ctx, _ = gold_context(nlp, doc)
+    pairs = {(c.actor.entity, c.park.entity, c.across) for c in candidates(ctx)}
+    # 云帆科技's sentence names no park: it pairs with the paragraph's park; 蓝鲸公司 is in another paragraph
+    assert pairs == {("星海科技", "苏州工业园区", False), ("云帆科技", "苏州工业园区", True)}
+
+
+def test_features_read_the_words_between_with_names_masked(nlp):
+    text = "星海科技与北京云帆科技有限公司计划入驻苏州工业园区。"
+    doc = document("d", text, [("星海科技", "COMPANY"), ("北京云帆科技有限公司", "COMPANY"), ("苏州工业园区", "PARK")])
+    ctx, _ = gold_context(nlp, doc)
+    first = next(c for c in candidates(ctx) if c.actor.entity == "星海科技")
+    f = pair_features(ctx, first, {})
+    assert f["order=AP"] == 1.0 and f["plan"] == 1.0 and f["actor_in_list"] == 1.0
+    assert "gap:@COMPANY|AP" in f and "gap:入驻|AP" in f
+    assert not any("云帆" in name for name in f)  # another company's name is not a feature
+    assert tokens(text, 0, len(text), tuple(ctx.mentions))[:3] == ["@COMPANY", "与", "@COMPANY"]
+
+
+# the last of each is held out: a known verb in a new phrase; lengths vary alike on both sides
+SETTLES = ["入驻", "落户于", "进驻了", "迁入", "正式入驻"]
+VISITS = ["参观", "考察了", "访问了", "宣传", "再次考察"]
+COMPANIES = ["星海科技", "云帆科技", "蓝鲸智能", "青松生物", "金石材料", "白鹭电子"]
+PARKS = ["苏州工业园区", "天府软件园", "张江高科技园区", "东湖高新区"]
+
+
+def written(verbs: list[str], related: bool, start: int) -> list[GoldDocument]:
+    docs = []
+    for i, (verb, company) in enumerate((v, c) for v in verbs for c in COMPANIES):
+        park = PARKS[(i + start) % len(PARKS)]
+        text = f"近日，{company}{verb}{park}。"
+        relations = [(company, "LOCATED_IN", park)] if related else []
+        docs.append(document(f"w{start}-{i}", text, [(company, "COMPANY"), (park, "PARK")], relations))
+    return docs
+
+
+def test_a_tiny_model_learns_settling_from_visiting_and_survives_saving(nlp, tmp_path):
+    train = written(SETTLES[:4], True, 0) + written(VISITS[:4], False, 1)
+    model = fit(examples(nlp, train), c=3.0, min_count=1)
+    model.save(tmp_path / "weights.json")
+    model = RelationModel.load(tmp_path / "weights.json")
+    held_out = {d.text: d for d in written(SETTLES[4:], True, 2) + written(VISITS[4:], False, 3)}
+    for text, doc in held_out.items():
+        ctx, _ = gold_context(nlp, doc)
+        (candidate,) = candidates(ctx)
+        p = model.probability("LOCATED_IN", pair_features(ctx, candidate, {}))
+        assert (p > 0.5) == bool(doc.relations), (text, p)
+
+
+def test_the_component_takes_company_park_relations_from_the_model(nlp, tmp_path):
+    model = fit(examples(nlp, written(SETTLES, True, 0) + written(VISITS, False, 1)), c=3.0, min_count=1)
+    model.save(tmp_path / "weights.json")
+    with_model = pipeline.load(ner="none", **{"components.relations.model": str(tmp_path)})
+    doc = with_model("星海科技有限公司入驻苏州工业园区。")
+    relations = {(r.head, r.relation, r.tail, r.method) for r in doc._.relations}
+    assert ("星海科技有限公司", "LOCATED_IN", "苏州工业园区", "classifier") in relations
+    assert all(0.0 <= r.confidence <= 1.0 for r in doc._.relations)
