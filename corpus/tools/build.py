@@ -1,13 +1,14 @@
 """Build the corpus files from the annotations, and the agreement report.
 
-    python corpus/tools/build.py
+    python corpus/tools/build.py [--agreement]
 
 reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts from
 ../shared/data by document id) and writes:
 - corpus/gold/dev.jsonl, corpus/gold/test.jsonl: the gold documents annotated so far, each line in
   the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
 - corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of one;
-- corpus/agreement.md: the doubly annotated documents scored one annotation against the other;
+- with ``--agreement``, corpus/agreement.md: the doubly annotated documents scored one annotation
+  against the other (meaningful before adjudication, which edits the first annotation);
 - corpus/counts.md: documents, mentions and relations per file and source.
 """
 
@@ -80,7 +81,8 @@ def agreement(first: dict[str, dict], second: dict[str, dict]) -> str:
         "",
         f"{len(shared)} documents annotated twice (corpus/annotations/double/ against the gold files' first "
         "annotation), scored with `pipeline.evaluate.score`, one annotation as gold and the other as "
-        "prediction (F1 is symmetric). Measured before adjudication.",
+        "prediction (F1 is symmetric). Measured before adjudication. One-character place abbreviations "
+        "(中, 京) are left out, as the evaluator leaves them out (pipeline/evaluate.py, scored_spans).",
         "",
         "| what | F1 | agreed | only in A | only in B |",
         "|---|---|---|---|---|",
@@ -133,7 +135,7 @@ def main() -> None:
         if d not in split_of and not any(near_duplicate(shingles(r["text"]), t) for t in test_shingles)
     ]
     write(CORPUS / "silver" / "train.jsonl", silver)
-    if set(double_records) & set(gold_records):
+    if "--agreement" in sys.argv and set(double_records) & set(gold_records):
         (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
     files = {
         name: [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
