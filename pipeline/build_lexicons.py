@@ -115,7 +115,7 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
         for n in (row["name"], *filter(None, row["aliases"].split("|"))):
             owner[n] = row
     by_key = {_zone_key(n): row for n, row in owner.items()}
-    notes = []
+    notes, national = [], set()
     for zone in zones:
         name, kind = zone["name"], ZONE_KINDS[zone["type"]]
         if not _is_zone_name(name):
@@ -134,6 +134,7 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
             notes.append(f"added: {name} ({kind}, {province} {city})")
         elif row["kind"] != kind:
             notes.append(f"kind differs: {name} is {kind} there, {row['kind']} here (kept)")
+        national.add(row["name"])
         aliases = [a for a in row["aliases"].split("|") if a]
         for alias in (name, *zone["aliases"]):
             if alias == row["name"] or alias in aliases or not _is_zone_name(alias):
@@ -144,8 +145,8 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
             aliases.append(alias)
             owner[alias] = row
         row["aliases"] = "|".join(aliases)
-    for row in rows:
-        row["level"] = "national" if row["kind"] in NATIONAL_KINDS else "other"
+    for row in rows:  # 苏州工业园区 (industrial_park) is a national zone too
+        row["level"] = "national" if row["kind"] in NATIONAL_KINDS or row["name"] in national else "other"
     with parks_tsv.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, PARK_COLUMNS, delimiter="\t", lineterminator="\n", extrasaction="ignore")
         writer.writeheader()
