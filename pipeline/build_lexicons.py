@@ -21,7 +21,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .companies import INDUSTRY_WORDS
+from .companies import COMMON_PHRASE_WORD, INDUSTRY_WORDS, PROPER_TAGS
+from .grammar import WORD_TAGS, frequency
 from .lexicon import LEXICON_DIR, places
 
 TRADING_PREFIX = re.compile(r"^(?:\*?ST|S\*ST|退市|C(?=[\u4e00-\u9fff])|S(?=[\u4e00-\u9fff]))")
@@ -36,16 +37,22 @@ def fold_short_name(ticker: str) -> str:
 
 
 def brands_of(short: str) -> set[str]:
-    """美的集团 → 美的, 中国平安 → 平安, 贵州茅台 → 茅台: the short name without its industry word
-    or without the country or province that opens it; never a bare industry word nor a place
-    (中国银行 has no brand)."""
+    """美的集团 → 美的, 贵州茅台 → 茅台: the short name without its industry word
+    or without the country or province that opens it; never a bare industry word, a place or a
+    line of business (中国银行, 中国建筑 have none)."""
     found = {short[: -len(w)] for w in INDUSTRY_WORDS if short.endswith(w) and len(short) - len(w) >= 2}
     table = places()
     for size in (2, 3):
         place = table.get(short[:size])
         if place is not None and place.level in {"country", "province"} and len(short) - size >= 2:
             found.add(short[size:])
-    return {b for b in found if b not in INDUSTRY_WORDS and b not in table}
+    return {b for b in found if b not in INDUSTRY_WORDS and b not in table and not _business_word(b)}
+
+
+def _business_word(word: str) -> bool:
+    """开发 (开发科技), 船舶 (中国船舶), 建筑 (中国建筑): a frequent ordinary word names a line of
+    business, not a firm (CLUENER: 游戏开发公司, 联合船舶公司)."""
+    return frequency(word) >= COMMON_PHRASE_WORD and WORD_TAGS.get(word) not in PROPER_TAGS
 
 
 def build_listed_companies(source: Path, target: Path) -> int:
@@ -108,7 +115,7 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
         for n in (row["name"], *filter(None, row["aliases"].split("|"))):
             owner[n] = row
     by_key = {_zone_key(n): row for n, row in owner.items()}
-    notes = []
+    notes, national = [], set()
     for zone in zones:
         name, kind = zone["name"], ZONE_KINDS[zone["type"]]
         if not _is_zone_name(name):
@@ -127,6 +134,7 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
             notes.append(f"added: {name} ({kind}, {province} {city})")
         elif row["kind"] != kind:
             notes.append(f"kind differs: {name} is {kind} there, {row['kind']} here (kept)")
+        national.add(row["name"])
         aliases = [a for a in row["aliases"].split("|") if a]
         for alias in (name, *zone["aliases"]):
             if alias == row["name"] or alias in aliases or not _is_zone_name(alias):
@@ -137,8 +145,8 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
             aliases.append(alias)
             owner[alias] = row
         row["aliases"] = "|".join(aliases)
-    for row in rows:
-        row["level"] = "national" if row["kind"] in NATIONAL_KINDS else "other"
+    for row in rows:  # 苏州工业园区 (industrial_park) is a national zone too
+        row["level"] = "national" if row["kind"] in NATIONAL_KINDS or row["name"] in national else "other"
     with parks_tsv.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, PARK_COLUMNS, delimiter="\t", lineterminator="\n", extrasaction="ignore")
         writer.writeheader()

@@ -4,8 +4,9 @@ Mentions that name the same thing become one entity (ANNOTATION.md, "Entity iden
 an alias declared by （以下简称X） and every later use of X; a park's management committee and
 the park; a park written with and without its place prefix (湖北武汉江岸岱家山科创城 /
 武汉江岸岱家山科创城); lexicon aliases of one real park (贵阳综合保税区 / 贵阳综保区); short and
-full place names (湘乡 / 湘乡市). Anaphors (该园区, 该公司) are resolved to the nearest
-compatible entity before them.
+full place names (湘乡 / 湘乡市); every name of a company in the company lexicons (比亚迪 /
+比亚迪公司 / 比亚迪股份有限公司), named by its registered name. Anaphors (该园区, 该公司) are
+resolved to the nearest compatible entity before them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ NOUN_LABELS = {"公司": "COMPANY", "企业": "COMPANY", "集团": "COMPANY", "�
 
 @dataclass
 class Entity:
-    name: str  # canonical: the longest full name seen
+    name: str  # canonical: a known company's registered name, a known park's official one, else the longest seen
     label: str
     aliases: set[str] = field(default_factory=set)
     record: object = None  # lexicon.Park, lexicon.Place or companies.Company when the entity is a known one

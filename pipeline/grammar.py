@@ -33,6 +33,8 @@ PARK_HEADS = (
     "科学园 孵化园 创新园 研创园 生态园 科创城 科学城 科技城 生物城 生态城 产业新城 高新区 经开区 开发区 综保区 保税区 "
     "自贸区 片区 新区"
 ).split()
+# 交易市场 heads a firm (CLUENER: 上海华通铂银交易市场; park dev: 青岛保税区棉花交易市场); 投资促进局 and
+# the other bureaus an agency (CLUENER: 山西投资促进局; news: 合肥高新区投资促进局, …科技局).
 ORG_HEADS = (
     "管理委员会 管委会 研究院 研究所 研究中心 科学院 工程院 社科院 大学 学院 学校 中学 小学 医院 "
     "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
@@ -165,8 +167,8 @@ class Candidate:
     head: str = ""
 
 
-# Stop words that are business words in a registered name (华为投资控股有限公司, 天津保税区投资
-# 有限公司): a walk left from a legal form passes them.
+# Stop words that are business words in a registered name (CLUENER's 长江实业地产投资有限公司, the
+# news' 天津保税区投资有限公司): a walk left from a legal form passes them.
 REGISTERED_NAME_WORDS = {"投资", "建设", "发展", "开发"}
 
 

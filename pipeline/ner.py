@@ -24,7 +24,8 @@ from .tag import Candidate, MentionTagger
 
 ORG_KIND_DIR = "org_kind"  # inside the model folder: the company-or-organisation classifier
 LabelOf = Callable[[str, str], str]  # (name, the model's label) → ours
-# 公司董事会, 公司: the text's "the company" for a firm named before it, not a name
+# 公司董事会, 公司业务部, 公司: the text's "the company" for a firm named before it, not a name (the
+# base model tagged 4 such spans in 12 CLUENER train sentences that use 公司 so, and in written news)
 ANAPHORIC_OPENINGS = ("公司", "本公司", "该公司", "集团", "本集团")
 EDGE_PUNCTUATION = "“”‘’\"'「」『』《》，。、；：！？,.;:!?"
 

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from .companies import FIRM_AFTER
 from .grammar import Candidate
 
-# 网 alone, but not the first character of a word (网络, 网点, 网格)
+# Media named by a suffix (CLUENER: 中新网, 新浪网, 携程旅行网; news: 中关村在线, 光谷网). 网 alone,
+# but not the first character of a word (网络, 网点, 网格)
 MEDIA_SUFFIX = re.compile(r"(?:在线|网站|网(?![络点格民球上下])|日报|晚报|时报|周刊|杂志|频道|论坛|资讯)")
 BUSINESS_WORD = re.compile(r"(?:建设|发展|投资|控股|实业|置业|开发|集团|股份)")
 # A header or navigation line: no sentence punctuation, items split by | > / or by spaces.
