@@ -312,7 +312,8 @@ def train_ner(
 @train_app.command("relations")
 def train_relations(
     data: Annotated[
-        list[Path] | None, typer.Argument(help="Training documents, gold JSONL (default: corpus/silver/train.jsonl).")
+        list[Path] | None,
+        typer.Argument(help="Training documents, gold JSONL (default: corpus/silver/train.jsonl and the seed's gold)."),
     ] = None,
     dev: Annotated[Path, typer.Option(help="Gold JSONL that picks the regularisation and the thresholds.")] = Path(
         "corpus/gold/dev.jsonl"
@@ -336,7 +337,8 @@ def train_relations(
     from .relations.training import train as run_training
 
     try:
-        documents = [d for path in data or [Path("corpus/silver/train.jsonl")] for d in load_gold(path)]
+        default = [Path("corpus/silver/train.jsonl"), Path("seeds/gold/seed.jsonl")]
+        documents = [d for path in data or default for d in load_gold(path)]
         dev_documents = load_gold(dev)
     except GoldError as error:
         console.print(f"[red]error:[/red] {error}")

@@ -1,3 +1,14 @@
+import pytest
+
+import pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """The rules' relations (the relation classifier has its own tests: test_relation_model.py)."""
+    return pipeline.load(**{"components.relations.model": "none"})
+
+
 def relations(nlp, text):
     return {(r.head, r.relation, r.tail, r.amount) for r in nlp(text)._.relations}
 

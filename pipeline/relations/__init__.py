@@ -55,7 +55,7 @@ class RelationExtractor:
     "parkgraph_relations",
     requires=["doc.ents", "span._.entity", "doc._.anaphora", "token.is_sent_start"],
     assigns=["doc._.relations"],
-    default_config={"min_confidence": 0.0, "model": "none"},
+    default_config={"min_confidence": 0.0, "model": "relations"},
 )
 def create_relation_extractor(nlp: Language, name: str, min_confidence: float, model: str) -> RelationExtractor:
     return RelationExtractor(nlp, name, min_confidence, model)

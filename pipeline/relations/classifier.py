@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .candidates import candidates
@@ -28,14 +28,21 @@ class RelationModel:
     bias: dict[str, float]
     thresholds: dict[str, float]
     card: dict  # how it was trained: data, sizes, regularisation, dev scores
+    rules: dict[str, float] = field(default_factory=dict)  # rule method → its precision on the training data
 
     @classmethod
     def load(cls, path: str | Path) -> RelationModel:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data["thresholds"], data.get("card", {}))
+        return cls(data["weights"], data["bias"], data["thresholds"], data.get("card", {}), data.get("rules", {}))
 
     def save(self, path: str | Path) -> None:
-        data = {"card": self.card, "thresholds": self.thresholds, "bias": self.bias, "weights": self.weights}
+        data = {
+            "card": self.card,
+            "thresholds": self.thresholds,
+            "rules": self.rules,
+            "bias": self.bias,
+            "weights": self.weights,
+        }
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
     def probability(self, relation: str, features: dict[str, float]) -> float:
@@ -58,12 +65,18 @@ class RelationModel:
 
     def relations(self, ctx: Context, rules: list[Relation]) -> list[Relation]:
         """The pairs that reach their threshold, with the amount the rules or the sentence tie to
-        them; a relation the rules found between a pair that is no candidate (an organisation named
-        after its park, a company in a section about a park) stays as the rules found it."""
+        them, and the rules' relations of the methods that were right more often than wrong on the
+        training data (``self.rules``), with that precision as their confidence."""
         by_key = {(r.head, r.relation, r.tail): r for r in rules}
-        scored = self.scores(ctx, rules)
-        out = [r for key, r in by_key.items() if r.relation in TYPES and key not in scored]
-        for (head, relation, tail), (p, candidate) in scored.items():
+        trusted = {
+            key: replace(r, confidence=self.rules[r.method])
+            for key, r in by_key.items()
+            if r.relation in TYPES and self.rules.get(r.method, 0.0) > 0.5
+        }
+        out = []
+        for (head, relation, tail), (p, candidate) in self.scores(ctx, rules).items():
+            if (head, relation, tail) in trusted:
+                continue
             if p < self.thresholds[relation]:
                 continue
             amount = None
@@ -73,4 +86,4 @@ class RelationModel:
                 if amount is None and sum(m.label in ACTORS for m in candidate.neighbours) == 1:
                     amount = invested_amount(ctx, *candidate.sentence)
             out.append(ctx.relation(head, relation, tail, candidate.sentence, "classifier", round(p, 4), amount))
-        return out
+        return out + list(trusted.values())

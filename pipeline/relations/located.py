@@ -148,11 +148,19 @@ EXAMPLES_OF = re.compile(r"企业|公司|机构|单位|项目|厂商|品牌|龙�
 BARE_LIST_TRIGGERS = {"比如", "例如", "包括", "诸如"}
 
 
+# between two organisations of one list: a separator, an alias declaration (以下简称…)
+LIST_GAP = re.compile(r"[\s()（）“”\"、，,和及与:：]*(?:以下简称|简称|下称)?[\s()（）“”\"、，,和及与:：]*")
+LIST_REACH = 12  # characters from the trigger to the list's first organisation (包括…在内, 像…这样)
+
+
 def located_by_enumeration(ctx: Context) -> Iterator[Relation]:
     """Companies listed after 比如/包括/培育出/以…为代表 belong to the sentence's park, or to the
     park of the sentence before when this one has none (其中，以…为代表的企业 …). After a bare
     比如/例如/包括 the text must speak of enterprises first (企业都在天府软件园，比如…): a list of
-    anything else (比如，法国队…) names no park's companies."""
+    anything else (比如，法国队…) names no park's companies. The list is the run of organisations
+    that starts right after the trigger and goes on while only separators stand between them
+    (the seed page's 比如X(以下简称Y)、Z…; xwlb's 已经集聚了包括X在内的…): a later clause's
+    organisations (…，区政府、海事部门和园区共同组建…) are not listed."""
     for i, sentence in enumerate(ctx.sentences):
         trigger = LIST_TRIGGER.search(ctx.text, sentence[0], sentence[1])
         if not trigger:
@@ -166,8 +174,22 @@ def located_by_enumeration(ctx: Context) -> Iterator[Relation]:
             continue
         if trigger.group() in BARE_LIST_TRIGGERS and not EXAMPLES_OF.search(ctx.text, opening, trigger.start()):
             continue
-        for actor in ctx.within(trigger.end(), sentence[1], ACTORS):
+        for actor in _list_after(ctx, trigger.end(), sentence[1]):
             yield ctx.relation(actor.entity, "LOCATED_IN", parks[-1].entity, sentence, "enumeration", 0.8)
+
+
+def _list_after(ctx: Context, start: int, end: int) -> list[Mention]:
+    """The organisations listed from ``start``: the first within LIST_REACH, then each one that
+    only a separator parts from the one before."""
+    listed: list[Mention] = []
+    for m in ctx.within(start, end):
+        at = listed[-1].end if listed else start
+        if listed and not LIST_GAP.fullmatch(ctx.text, at, m.start) or not listed and m.start - start > LIST_REACH:
+            break
+        if m.label not in ACTORS:
+            break
+        listed.append(m)
+    return listed
 
 
 def located_by_name(ctx: Context) -> Iterator[Relation]:
