@@ -440,3 +440,25 @@ def test_15_unreadable_folders_dangling_links_and_empty_jsonl_get_error_rows(tmp
         assert "cannot read folder" in docs["locked"]["error"]
     assert {k for k, d in docs.items() if d["status"] == "error"} == expected_errors
     assert docs["ok"]["status"] == "ok" and "dangling" in docs["gone"]["error"]
+
+
+# ---------------------------------------------------------------- 9. a document's output is its own
+
+
+def test_9_output_never_depends_on_the_batch(tmp_path, monkeypatch):
+    """The seed's paragraphs (one was tagged differently alone under the int8 network, whose
+    activations were quantized per batch) alone, in batches of several sizes and with 2 workers."""
+    from .conftest import SEED
+
+    paragraphs = [p for p in SEED.read_text(encoding="utf-8").split("\n") if len(p.strip()) > 20]
+    source = jsonl(tmp_path / "in.jsonl", [{"doc_id": f"p{i}", "text": t} for i, t in enumerate(paragraphs)])
+    runs = {}
+    for size, workers in ((1, 1), (3, 1), (17, 1), (256, 1), (5, 2)):
+        monkeypatch.setattr("pipeline.batch.BATCH_DOCS", size)
+        out = tmp_path / f"out-{size}-{workers}"
+        extract([source], out, workers=workers)
+        runs[(size, workers)] = tables(out)
+    first = runs[(1, 1)]
+    assert b'"label": "PERSON"' in first["entities"]  # the model ran
+    for key, run in runs.items():
+        assert run == first, key
