@@ -8,6 +8,8 @@ and keeps, for each (head, relation, tail), the most confident one.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -58,7 +60,36 @@ class Context:
     money: dict[int, float]  # MONEY mention start → value
 
     def within(self, start: int, end: int, labels: set[str] | None = None) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end and (labels is None or m.label in labels)]
+        """The mentions inside [start, end), in text order: found by bisection over their starts
+        (a scan of every mention for every sentence made long documents quadratic)."""
+        starts = self._mention_starts
+        if starts is None:  # not in text order: the plain scan, same result
+            found = (m for m in self.mentions if start <= m.start and m.end <= end)
+        else:
+            lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+            found = (m for m in self.mentions[lo:hi] if m.end <= end)
+        return [m for m in found if labels is None or m.label in labels]
+
+    @functools.cached_property
+    def _mention_starts(self) -> list[int] | None:
+        starts = [m.start for m in self.mentions]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
+
+    @functools.cached_property
+    def disjoint(self) -> bool:
+        """No two mentions overlap (they are in text order)."""
+        return self._mention_starts is not None and all(
+            a.end <= b.start for a, b in zip(self.mentions, self.mentions[1:])
+        )
+
+    @functools.cached_property
+    def longest_mention(self) -> int:
+        return max((m.end - m.start for m in self.mentions), default=0)
+
+    @functools.cached_property
+    def clause_marks(self) -> list[int]:
+        """Offsets of the clause punctuation that ends a pattern's reach (，；：), in order."""
+        return [m.start() for m in CLAUSE_MARK.finditer(self.text)]
 
     def park_mentions(self) -> Iterator[tuple[tuple[int, int], list[Mention], Mention]]:
         """(sentence, its mentions, a park mention among them) for every park mention."""
@@ -68,10 +99,18 @@ class Context:
                 yield sentence, mentions, park
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        return next((s for s in self.sentences if s[0] <= offset < s[1]), (offset, offset))
+        return _span_of(self.sentences, self._sentence_starts, offset)
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
-        return next((p for p in self.paragraphs if p[0] <= offset < p[1]), (offset, offset))
+        return _span_of(self.paragraphs, self._paragraph_starts, offset)
+
+    @functools.cached_property
+    def _sentence_starts(self) -> list[int] | None:
+        return _ordered_starts(self.sentences)
+
+    @functools.cached_property
+    def _paragraph_starts(self) -> list[int] | None:
+        return _ordered_starts(self.paragraphs)
 
     def relation(
         self,
@@ -97,6 +136,25 @@ class Context:
         )
 
 
+CLAUSE_MARK = re.compile(r"[，,;；:：]")
+
+
+def _ordered_starts(spans: list[tuple[int, int]]) -> list[int] | None:
+    """The starts of ``spans`` when they are in order and do not overlap (then bisection finds the
+    one span holding an offset), else None."""
+    if all(a[1] <= b[0] for a, b in zip(spans, spans[1:])) and all(a <= b for a, b in spans):
+        return [a for a, _ in spans]
+    return None
+
+
+def _span_of(spans: list[tuple[int, int]], starts: list[int] | None, offset: int) -> tuple[int, int]:
+    """The span holding ``offset`` (the first, scanning), or the empty span at it."""
+    if starts is None:
+        return next((s for s in spans if s[0] <= offset < s[1]), (offset, offset))
+    i = bisect.bisect_right(starts, offset) - 1
+    return spans[i] if i >= 0 and offset < spans[i][1] else (offset, offset)
+
+
 Rule = Callable[[Context], Iterator[Relation]]
 
 # ---------------------------------------------------------------- LOCATED_IN
@@ -108,11 +166,24 @@ ACTOR_THEN_PARK = re.compile(rf"(?:{SETTLE}|均在|都在|也在|落地)$")
 ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户|引进)?企业")
 
 
+# the longest text PARK_THEN_ACTOR can match (…首家 + eight characters + 企业，) and the longest
+# ACTOR_THEN_PARK can (总部位于): beyond these a pair cannot match, so no longer text is searched
+PARK_ACTOR_GAP = 20
+ACTOR_PARK_TAIL = 8
+
+
 def located_by_pattern(ctx: Context) -> Iterator[Relation]:
-    """位于P的X, P内的X, P企业X, P另一家…企业X, 入驻P的企业，X, X位于P, X…均在P, X是P首家入驻企业."""
+    """位于P的X, P内的X, P企业X, P另一家…企业X, 入驻P的企业，X, X位于P, X…均在P, X是P首家入驻企业.
+
+    Only the actors a pattern can reach are visited (bisection over the sentence's mentions):
+    trying every pair of a long sentence and searching the text between them was cubic."""
     text = ctx.text
+    starts_of: dict[tuple[int, int], list[int] | None] = {}  # per sentence, not per park
     for sentence, mentions, park in ctx.park_mentions():
-        for actor in (m for m in mentions if m.label in ACTORS):
+        if sentence not in starts_of:
+            starts_of[sentence] = [m.start for m in mentions] if ctx._mention_starts is not None else None
+        starts = starts_of[sentence]
+        for actor in _reachable_actors(ctx, mentions, starts, park):
             if park.end <= actor.start:
                 between = text[park.end : actor.start]
                 before = text[max(sentence[0], park.start - 5) : park.start]
@@ -120,14 +191,32 @@ def located_by_pattern(ctx: Context) -> Iterator[Relation]:
                 if PARK_THEN_ACTOR.match(between) and inside:
                     yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
             elif actor.end <= park.start:
-                between = text[actor.end : park.start]
-                if re.search(r"[，,;；:：]", between):
-                    continue
+                between_tail = text[max(actor.end, park.start - ACTOR_PARK_TAIL) : park.start]
                 after = text[park.end : park.end + 8]
-                if ACTOR_THEN_PARK.search(between) or (
-                    between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
+                if ACTOR_THEN_PARK.search(between_tail) or (
+                    between_tail in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
                 ):
                     yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85)
+
+
+def _reachable_actors(ctx: Context, mentions: list[Mention], starts: list[int] | None, park: Mention) -> list[Mention]:
+    """The actors of ``mentions`` (in text order) that located_by_pattern's patterns could join to
+    ``park``: after it within PARK_ACTOR_GAP, or before it with no clause mark in between and,
+    unless a settling verb ends right before the park, within ACTOR_PARK_TAIL of it."""
+    marks = ctx.clause_marks
+    i = bisect.bisect_left(marks, park.start) - 1
+    last_mark = marks[i] if i >= 0 else -1  # an actor ending at or before it is cut off by a comma
+    far_match = ACTOR_THEN_PARK.search(ctx.text[max(0, park.start - ACTOR_PARK_TAIL) : park.start])
+    reach = last_mark + 1 if far_match else max(last_mark + 1, park.start - ACTOR_PARK_TAIL)
+    if starts is None:
+        lo, hi, after_hi = 0, len(mentions), len(mentions)
+    else:
+        lo = bisect.bisect_left(starts, reach - ctx.longest_mention)
+        hi = bisect.bisect_left(starts, park.start)
+        after_hi = bisect.bisect_right(starts, park.end + PARK_ACTOR_GAP)
+    before = [m for m in mentions[lo:hi] if m.label in ACTORS and last_mark < m.end <= park.start]
+    after = [m for m in mentions[hi:after_hi] if m.label in ACTORS and park.end <= m.start]
+    return before + after
 
 
 # P引进/支持/扶持…X: the park brought the company in; 以P为基地/依托: the company works from it
@@ -139,7 +228,7 @@ def located_by_park_verb(ctx: Context) -> Iterator[Relation]:
     """P引进X / P支持X建立…基地 (the park acts on the company); X以P为基地 / 依托."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
-        after = next((m for m in mentions if m.start >= park.end), None)
+        after = _first_from(ctx, sentence, park.end)
         if after and after.label in ACTORS and PARK_BRINGS.match(text[park.end : after.start]):
             yield ctx.relation(after.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-brings", 0.75)
         if text[park.start - 1 : park.start] == "以" and BASED_IN.match(text[park.end : park.end + 4]):
@@ -169,7 +258,7 @@ def located_by_activity(ctx: Context) -> Iterator[Relation]:
     X在P落户/投产/生产… → X LOCATED_IN P. X、Y等120家企业在P…: each of them."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
-        before = [m for m in mentions if m.end <= park.start]
+        before = _before(ctx, sentence, mentions, park)
         if not before or before[-1].label not in ACTORS:
             continue
         gap = text[before[-1].end : park.start]
@@ -198,6 +287,16 @@ def _respective_amounts(ctx: Context, start: int, end: int, actors: list[Mention
     return {a.entity: v for a, v in zip(actors, amounts)} if len(amounts) == len(actors) else {}
 
 
+def _before(ctx: Context, sentence: tuple[int, int], mentions: list[Mention], park: Mention) -> list[Mention]:
+    """The sentence's ``mentions`` that end before ``park``. When no two mentions overlap, they
+    are the ones starting before it, a slice found by bisection (filtering every mention of a
+    long sentence for every park was quadratic)."""
+    if ctx._mention_starts is None or not ctx.disjoint:
+        return [m for m in mentions if m.end <= park.start]
+    starts = ctx._mention_starts
+    return ctx.mentions[bisect.bisect_left(starts, sentence[0]) : bisect.bisect_left(starts, park.start)]
+
+
 def _listed(ctx: Context, before: list[Mention]) -> list[Mention]:
     """The organisations listed right before the last of ``before`` (X、Y和Z), that one included."""
     listed = [before[-1]]
@@ -209,19 +308,24 @@ def _listed(ctx: Context, before: list[Mention]) -> list[Mention]:
 
 
 PROJECT_AT_PARK = re.compile(r"项目[^，,。；;]{0,8}?在$")
+PROJECT_REACH = 11  # the longest text PROJECT_AT_PARK matches: 项目 + 8 + 在
 PROJECT_STARTS = re.compile(r"(?:正式|顺利|隆重|集中)?(?:开工|奠基|开建|动工|落地|签约|投产|竣工|启动)")
 
 
 def invests_by_project(ctx: Context) -> Iterator[Relation]:
     """X投资120亿元的…项目日前在P开工/落地/投产: the sentence's first organisation invests in P,
     with the sentence's amount."""
+    actors_of: dict[tuple[int, int], list[Mention]] = {}  # per sentence, not per park
     for sentence, mentions, park in ctx.park_mentions():
-        opening = ctx.text[sentence[0] : park.start]
-        actors = [m for m in mentions if m.end <= park.start and m.label in ACTORS]
-        if actors and PROJECT_AT_PARK.search(opening) and PROJECT_STARTS.match(ctx.text, park.end):
-            if not re.search(r"[，,;；]", ctx.text[actors[0].end : park.start]):
+        if sentence not in actors_of:
+            actors_of[sentence] = [m for m in mentions if m.label in ACTORS]
+        first = next((m for m in actors_of[sentence] if m.end <= park.start), None)
+        # PROJECT_AT_PARK ends at the park ($): the text right before it decides
+        opening = ctx.text[max(sentence[0], park.start - PROJECT_REACH) : park.start]
+        if first and PROJECT_AT_PARK.search(opening) and PROJECT_STARTS.match(ctx.text, park.end):
+            if not re.search(r"[，,;；]", ctx.text[first.end : park.start]):
                 amount = _invested_amount(ctx, *sentence)
-                investor = actors[0].entity
+                investor = first.entity
                 yield ctx.relation(investor, "INVESTS_IN", park.entity, sentence, "pattern:project", 0.7, amount)
 
 
@@ -367,12 +471,14 @@ def invests_by_building(ctx: Context) -> Iterator[Relation]:
 
 
 OWNED_BY = re.compile(r"(?:旗下|所属|投资建设|投资|开发|运营)的")
+OWNED_GAP = 5  # 投资建设的
 
 
 def invests_by_owning(ctx: Context) -> Iterator[Relation]:
     """X旗下的P, X投资/开发/运营的P: the company's own park (阿里巴巴集团旗下的…产业园)."""
-    for sentence, mentions, park in ctx.park_mentions():
-        for actor in mentions:
+    for sentence, _, park in ctx.park_mentions():
+        # OWNED_BY spans at most OWNED_GAP characters: only a company ending that close can own
+        for actor in ctx.within(max(sentence[0], park.start - OWNED_GAP - ctx.longest_mention), park.start):
             owns = actor.label == "COMPANY" and actor.end < park.start
             if owns and OWNED_BY.fullmatch(ctx.text, actor.end, park.start):
                 yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:owns", 0.7)
@@ -390,6 +496,18 @@ def invests_with_settling(ctx: Context, found: list[Relation]) -> Iterator[Relat
                 yield replace(rel, relation="INVESTS_IN", method="settling+amount", confidence=0.75, amount=amount)
 
 
+def _first_from(ctx: Context, sentence: tuple[int, int], offset: int) -> Mention | None:
+    """The first mention of ``sentence`` (as ``within`` lists them) starting at or after ``offset``."""
+    starts = ctx._mention_starts
+    candidates = ctx.mentions[bisect.bisect_left(starts, offset) :] if starts is not None else ctx.mentions
+    for m in candidates:
+        if starts is not None and m.start >= sentence[1]:
+            return None
+        if sentence[0] <= m.start and offset <= m.start and m.end <= sentence[1]:
+            return m
+    return None
+
+
 # ---------------------------------------------------------------- PART_OF, PARK_IN
 def part_of_by_name(ctx: Context) -> Iterator[Relation]:
     """A park whose name holds another park's name lies in it (湘乡经开区城西绿色化工片区 →
@@ -401,16 +519,22 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
     }
     lexicon_parks = lexicon.parks()
     by_record = {id(rec): e for e, rec in ctx.records.items() if isinstance(rec, lexicon.Park)}
+    parents: dict[tuple[str, str], list[str]] = {}  # (name, entity) → parents: each name read once
     for park in parks:
         name = ctx.text[park.start : park.end]
-        for inner, entity in names.items():
-            if entity != park.entity and inner in name and not name.endswith(inner):
-                yield ctx.relation(park.entity, "PART_OF", entity, ctx.sentence_of(park.start), "name", 0.85)
-        for inner, record in lexicon_parks.items():
-            if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity):
-                yield ctx.relation(
-                    park.entity, "PART_OF", by_record[id(record)], ctx.sentence_of(park.start), "name", 0.85
-                )
+        key = (name, park.entity)
+        if key not in parents:
+            parents[key] = [
+                entity
+                for inner, entity in names.items()
+                if entity != park.entity and inner in name and not name.endswith(inner)
+            ] + [
+                by_record[id(record)]
+                for inner, record in lexicon_parks.items()
+                if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity)
+            ]
+        for parent in parents[key]:
+            yield ctx.relation(park.entity, "PART_OF", parent, ctx.sentence_of(park.start), "name", 0.85)
     for first, second in zip(parks, parks[1:]):
         if first.end == second.start and first.entity != second.entity:
             yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
@@ -591,7 +715,10 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for m in first_mention.values():
         if m.label != "PARK":
             continue
-        names = sorted({ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity}, key=len, reverse=True)
+        # longest first, names of one length in text order (a set's order changes with the
+        # process's hash seed: 福建自贸试验区 lay in 上海 or 福建 from one run to the next)
+        written = dict.fromkeys(ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity)
+        names = sorted(written, key=len, reverse=True)
         in_name = next((p for p in map(_place_in_name, names) if p), None)
         record = ctx.records.get(m.entity)
         locality = next((p for p in map(_locality_in_name, names) if p), None)

@@ -462,3 +462,50 @@ def test_9_output_never_depends_on_the_batch(tmp_path, monkeypatch):
     assert b'"label": "PERSON"' in first["entities"]  # the model ran
     for key, run in runs.items():
         assert run == first, key
+
+
+def test_9_output_never_depends_on_the_hash_seed(tmp_path):
+    """Dask workers on other machines run with other hash seeds: no set order may reach the output
+    (a park's names of one length were tried in set order: 福建自贸试验区 lay in 上海 or 福建)."""
+    text = (
+        "随着广东、天津、福建和上海自贸区的实施方案公布，我国拓展了自贸区试点范围。"
+        "新设立的三个自贸试验区复制了上海自贸试验区的成功经验。广东自贸试验区立足于推动内地与港澳经济深度合作;"
+        "天津自贸试验区立足于推动京津冀协同发展;福建自贸试验区立足于深化两岸经济合作;上海自贸试验区将继续推进改革。"
+    )
+    source = jsonl(tmp_path / "in.jsonl", [{"doc_id": "a", "text": text}])
+    runs = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"out{seed}"
+        cmd = [sys.executable, "-m", "pipeline", "extract", str(source), "--out", str(out), "-q", "--workers", "1"]
+        subprocess.run(cmd, check=True, env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True)
+        runs.append(tables(out))
+    assert runs[0] == runs[1] == runs[2]
+
+
+# ---------------------------------------------------------------- 10, 11. cost
+
+
+def _dense(length: int) -> str:
+    """Companies and parks one after another, no sentence end: every pair is in one sentence."""
+    names = ["星海", "云帆", "雷电", "天启", "华光", "明远", "长青", "瑞丰"]
+    unit = "".join(f"{a}科技有限公司与{b}软件园、" for a in names for b in names)
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+def test_10_a_long_sentence_is_not_cubic(nlp):
+    nlp("预热。")
+    start = time.perf_counter()
+    doc = nlp(_dense(20_000))
+    assert time.perf_counter() - start <= 2.0  # was 84 s
+    assert len(doc.ents) > 2000
+
+
+def test_11_cost_grows_linearly_with_the_document(rules_nlp):
+    def seconds(length: int) -> float:
+        start = time.perf_counter()
+        rules_nlp(_dense(length))
+        return time.perf_counter() - start
+
+    rules_nlp("预热。")
+    small, large = min(seconds(10_000) for _ in range(2)), seconds(80_000)
+    assert large <= 12 * small  # 8× the text; quadratic would be 64×
