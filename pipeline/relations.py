@@ -399,7 +399,10 @@ def located_by_name(ctx: Context) -> Iterator[Relation]:
 
 # ---------------------------------------------------------------- INVESTS_IN
 SIGNING = re.compile(r"签订|签署|签约|签下")
-INVESTMENT_AMOUNT = re.compile(r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资规模|投资)(?:为|约|达|逾|超过?|近)?$")
+# (a space may stand before the amount: 投资 50 亿元)
+INVESTMENT_AMOUNT = re.compile(
+    r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资规模|投资)(?:为|约|达|逾|超过?|近)?[ \u3000]?$"
+)
 
 
 def _invested_amount(ctx: Context, start: int, end: int) -> float | None:
