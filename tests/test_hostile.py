@@ -212,9 +212,10 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 def test_6_sigterm_to_the_main_process_terminates_the_workers(tmp_path):
-    paragraphs = [SENTENCE * 3] * 3000
+    paragraphs = [SENTENCE * 3] * 1500
     source = jsonl(tmp_path / "in.jsonl", [{"doc_id": f"d{i}", "text": t} for i, t in enumerate(paragraphs)])
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "pipeline", "extract", str(source), "--out", str(out), "-q", "--ner", "none"]
@@ -464,6 +465,7 @@ def test_9_output_never_depends_on_the_batch(tmp_path, monkeypatch):
         assert run == first, key
 
 
+@pytest.mark.slow
 def test_9_output_never_depends_on_the_hash_seed(tmp_path):
     """Dask workers on other machines run with other hash seeds: no set order may reach the output
     (a park's names of one length were tried in set order: 福建自贸试验区 lay in 上海 or 福建)."""
@@ -500,6 +502,7 @@ def test_10_a_long_sentence_is_not_cubic(nlp):
     assert len(doc.ents) > 2000
 
 
+@pytest.mark.slow
 def test_11_cost_grows_linearly_with_the_document(rules_nlp):
     def seconds(length: int) -> float:
         start = time.perf_counter()
@@ -507,5 +510,6 @@ def test_11_cost_grows_linearly_with_the_document(rules_nlp):
         return time.perf_counter() - start
 
     rules_nlp("预热。")
-    small, large = min(seconds(10_000) for _ in range(2)), seconds(80_000)
-    assert large <= 12 * small  # 8× the text; quadratic would be 64×
+    # the best of two runs each: the machine is shared, and one slow run is noise, not cost
+    small, large = (min(seconds(n) for _ in range(2)) for n in (20_000, 80_000))
+    assert large <= 8 * small  # 4× the text; quadratic would be 16× (it was: 10k 32 s, 20k 84 s+)
