@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,8 +95,9 @@ class DocumentResult:
     already serialised, so the writer process only appends text."""
 
     document: dict[str, Any]
-    entities: str = ""  # JSONL lines
-    relations: str = ""
+    # JSONL lines as UTF-8, in chunks (a piece's rows each): never joined into one copy
+    entities: list[bytes] = field(default_factory=list)
+    relations: list[bytes] = field(default_factory=list)
 
 
 class OutputBusy(RuntimeError):
@@ -148,18 +149,19 @@ class OutputFolder:
         if self.previous is not None:
             self.previous.move_aside()
         (self.path / RUN_FILE).write_text(json.dumps(self.settings, sort_keys=True), encoding="utf-8")
-        self.files = {name: (self.path / f"{name}.jsonl").open("w", encoding="utf-8") for name in TABLES}
+        self.files = {name: (self.path / f"{name}.jsonl").open("wb") for name in TABLES}
 
-    def write(self, table: str, lines: str) -> None:
-        if lines:
-            self.files[table].write(lines)
-            self.files[table].flush()
+    def write(self, table: str, chunks: Iterable[bytes]) -> None:
+        handle = self.files[table]
+        for chunk in chunks:
+            handle.write(chunk)
+        handle.flush()
 
     def add(self, results: list[DocumentResult]) -> None:
         """Write a batch: its entity and relation rows first, then its document rows."""
-        self.write("entities", "".join(r.entities for r in results))
-        self.write("relations", "".join(r.relations for r in results))
-        self.write("documents", jsonl([r.document for r in results]))
+        self.write("entities", (c for r in results for c in r.entities))
+        self.write("relations", (c for r in results for c in r.relations))
+        self.write("documents", [jsonl([r.document for r in results]).encode("utf-8", "backslashreplace")])
         self.failed += sum(r.document["status"] == "error" for r in results)
 
     def close(self, formats: tuple[str, ...] = (), complete: bool = True) -> None:
@@ -172,7 +174,14 @@ class OutputFolder:
                 finish(self.path, formats)
                 if self.previous is not None:
                     self.previous.discard()
+            elif self.files:
+                # the tables are partial now: an earlier run's graph, summary or copies would
+                # disagree with them (--resume builds them again)
+                for name in DERIVED_FILES:
+                    (self.path / name).unlink(missing_ok=True)
         finally:
+            if self.previous is not None:
+                self.previous.close()
             self.release()
 
     def release(self) -> None:
@@ -181,6 +190,13 @@ class OutputFolder:
             self._lock = None
 
 
+DERIVED_FILES = (
+    "graph.graphml",
+    "graph.json",
+    "graph.html",
+    "summary.md",
+    *(f"{table}.{fmt}" for table in TABLES for fmt in ("csv", "parquet")),
+)
 RUN_FILE = "run.json"  # the settings the tables were made with: resume reuses rows only under the same
 RESUME_DIR = ".resume"
 LOCK_FILE = ".lock"
@@ -235,22 +251,33 @@ class PreviousRuns:
                         else:
                             ranges.append((start, end))
         self.sets = [*kept, self.target]
+        self.handles: dict[tuple[int, str], Any] = {}
 
     def is_done(self, document: Document) -> bool:
         done = self.done.get(document.doc_id)
         return document.error is None and done is not None and done[1] == content_hash(document.text)
 
     def result(self, document: Document) -> DocumentResult:
-        where = self.sets[self.done[document.doc_id][0]]
+        where = self.done[document.doc_id][0]
         tables = {}
         for table in ("entities", "relations"):
-            with (where / f"{table}.jsonl").open("rb") as handle:
-                parts = []
-                for start, end in self.ranges.get((document.doc_id, table), []):
-                    handle.seek(start)
-                    parts.append(handle.read(end - start))
-            tables[table] = b"".join(parts).decode("utf-8")
+            tables[table] = []
+            for start, end in self.ranges.get((document.doc_id, table), []):
+                handle = self._handle(where, table)
+                handle.seek(start)
+                tables[table].append(handle.read(end - start))
         return DocumentResult(document_row(document), tables["entities"], tables["relations"])
+
+    def _handle(self, where: int, table: str):
+        """The table of set ``where``, opened once for the whole run (not twice per document)."""
+        if (where, table) not in self.handles:
+            self.handles[(where, table)] = (self.sets[where] / f"{table}.jsonl").open("rb")
+        return self.handles[(where, table)]
+
+    def close(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        self.handles.clear()
 
     def move_aside(self) -> None:
         self.target.mkdir(parents=True)
@@ -259,6 +286,7 @@ class PreviousRuns:
                 os.replace(self.folder / name, self.target / name)
 
     def discard(self) -> None:
+        self.close()
         shutil.rmtree(self.folder / RESUME_DIR, ignore_errors=True)
 
 

@@ -313,6 +313,8 @@ def test_8_an_interrupted_resume_resumes(tmp_path, small_batches, monkeypatch):
     source.write_text(source.read_text(encoding="utf-8").replace(SENTENCE + "7", "变了。"), encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
         extract([source], out, workers=1, ner="none", resume=True)
+    # the tables are partial: no graph or summary of another run may stand beside them
+    assert not (out / "graph.json").exists() and not (out / "summary.md").exists()
     monkeypatch.setattr(OutputFolder, "add", real)
     result = extract([source], out, workers=1, ner="none", resume=True)
     assert result.skipped == 7 and result.documents == 1
@@ -513,3 +515,19 @@ def test_11_cost_grows_linearly_with_the_document(rules_nlp):
     # the best of two runs each: the machine is shared, and one slow run is noise, not cost
     small, large = (min(seconds(n) for _ in range(2)) for n in (20_000, 80_000))
     assert large <= 8 * small  # 4× the text; quadratic would be 16× (it was: 10k 32 s, 20k 84 s+)
+
+
+@pytest.mark.slow
+def test_6_sigterm_stops_a_run_parsing_in_the_main_process(tmp_path):
+    """With one worker the main process parses; SIGTERM must not be taken for one document's
+    failure (which would parse the batch again, document by document)."""
+    source = jsonl(tmp_path / "in.jsonl", [{"doc_id": f"d{i}", "text": SENTENCE * 20} for i in range(400)])
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(source), "--out", str(out), "-q", "--workers", "1"]
+    proc = subprocess.Popen([*cmd, "--ner", "none"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / "documents.jsonl").exists():
+        time.sleep(0.05)
+    time.sleep(0.5)  # inside parse_batch by now
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 143
