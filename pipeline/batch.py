@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import signal
+import tempfile
 import threading
 import warnings
 from collections import deque
@@ -96,8 +97,7 @@ class _Rows:
     1.3 GB; its 440,000 entity rows as dicts, 700 MB)."""
 
     def __init__(self) -> None:
-        self.entities: list[bytes] = []
-        self.relations: list[bytes] = []
+        self.entities, self.relations = _Spool(), _Spool()
 
     def add(self, doc_id: str, offset: int, piece: str, doc: Doc) -> None:
         # UTF-8 bytes: half the memory of a str of Chinese text (two bytes a character)
@@ -106,6 +106,42 @@ class _Rows:
 
     def result(self, document: Document) -> DocumentResult:
         return DocumentResult(document_row(document), self.entities, self.relations)
+
+
+SPOOL_BYTES = 16 * 1024 * 1024
+
+
+class _Spool:
+    """One table's rows of one document: in memory up to ``SPOOL_BYTES``, then in a temporary file,
+    so a 10 MB document's rows (90 MB of JSONL) need not be held. Sent to another process, it
+    goes as its bytes."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.file: Any = None
+
+    def append(self, chunk: bytes) -> None:
+        if self.file is None and self.size + len(chunk) > SPOOL_BYTES:
+            self.file = tempfile.TemporaryFile()
+            self.file.writelines(self.chunks)
+            self.chunks = []
+        if self.file is not None:
+            self.file.write(chunk)
+        else:
+            self.chunks.append(chunk)
+        self.size += len(chunk)
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.file is None:
+            yield from self.chunks
+            return
+        self.file.seek(0)
+        while block := self.file.read(1 << 20):
+            yield block
+
+    def __reduce__(self):
+        return list, (list(self),)
 
 
 def _chunks(jobs: list[tuple[int, int, str]], chars: int = PIECE_CHARS) -> Iterator[list[tuple[int, int, str]]]:

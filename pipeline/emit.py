@@ -95,9 +95,10 @@ class DocumentResult:
     already serialised, so the writer process only appends text."""
 
     document: dict[str, Any]
-    # JSONL lines as UTF-8, in chunks (a piece's rows each): never joined into one copy
-    entities: list[bytes] = field(default_factory=list)
-    relations: list[bytes] = field(default_factory=list)
+    # JSONL lines as UTF-8, in chunks (a piece's rows each, or blocks of a spool file): never
+    # joined into one copy
+    entities: Iterable[bytes] = field(default_factory=list)
+    relations: Iterable[bytes] = field(default_factory=list)
 
 
 class OutputBusy(RuntimeError):

@@ -531,3 +531,15 @@ def test_6_sigterm_stops_a_run_parsing_in_the_main_process(tmp_path):
     time.sleep(0.5)  # inside parse_batch by now
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 143
+
+
+def test_11_rows_of_a_huge_document_spool_to_disk(tmp_path, monkeypatch):
+    """Beyond SPOOL_BYTES a document's rows wait in a temporary file, not in memory; the tables
+    are the same, in this process and through a worker pool (the spool pickles as its bytes)."""
+    source = jsonl(tmp_path / "in.jsonl", [{"doc_id": f"d{i}", "text": _dense(3000)} for i in range(4)])
+    monkeypatch.setattr("pipeline.batch.BATCH_DOCS", 2)
+    extract([source], tmp_path / "memory", workers=1, ner="none")
+    monkeypatch.setattr("pipeline.batch.SPOOL_BYTES", 1000)
+    for workers in (1, 2):
+        extract([source], tmp_path / f"spooled{workers}", workers=workers, ner="none")
+        assert tables(tmp_path / f"spooled{workers}") == tables(tmp_path / "memory")
