@@ -171,6 +171,20 @@ def test_4_a_read_only_table_is_found_before_any_is_truncated(tmp_path):
     assert {**tables(out), "graph": (out / "graph.json").read_bytes()} == before
 
 
+def test_4_an_unwritable_table_is_found_before_any_is_truncated(tmp_path):
+    """The same as a read-only table, even for root: a folder where a table should be."""
+    source, out, before = _previous_output(tmp_path)
+    relations = before.pop("relations")
+    (out / "relations.jsonl").unlink()
+    (out / "relations.jsonl").mkdir()
+    with pytest.raises(UsageError, match="cannot write"):
+        extract([source], out, workers=1, ner="none")
+    assert {t: (out / f"{t}.jsonl").read_bytes() for t in ("documents", "entities")} == {
+        t: before[t] for t in ("documents", "entities")
+    }
+    assert (out / "graph.json").read_bytes() == before["graph"] and relations
+
+
 # ---------------------------------------------------------------- 5. one run at a time per folder
 
 
