@@ -75,7 +75,8 @@ class ModelTagger(MentionTagger):
         path = resolve_model_path(model)
         self.model = CharNet(path, int8=int8)
         org_kind = spacy.load(path / ORG_KIND_DIR) if (path / ORG_KIND_DIR).exists() else None
-        # news repeats its names: classify each once
+        # news repeats its names: classify each once (model_label is a function of the name and the
+        # model's label alone, so the cache changes the cost, never a document's output)
         self.label_of: LabelOf = functools.lru_cache(maxsize=100_000)(functools.partial(model_label, org_kind=org_kind))
 
     def mentions(self, doc: Doc) -> list[Candidate]:
