@@ -161,11 +161,10 @@ def _chunks(jobs: list[tuple[int, int, str]], chars: int = PIECE_CHARS) -> Itera
 def parse_batch(documents: list[Document], settings: Settings = DEFAULT_SETTINGS) -> list[DocumentResult]:
     """Parse a batch in this process: what every engine runs, in a worker or here.
 
-    The pieces of the documents go through ``nlp.pipe`` together, about ``PIECE_CHARS``
-    characters at a time (the NER model runs its matrix products on many sentences at once,
-    ~1.6× faster than one by one); a document's rows never depend on its neighbours. If anything
-    in the batch fails, each document is parsed alone, so that only the broken one gets an error
-    row."""
+    The pieces of the documents go through ``nlp.pipe``, about ``PIECE_CHARS`` characters at a
+    time, so that no more text than that is parsed and alive at once; a document's rows never
+    depend on its neighbours (each stage treats each piece alone). If anything in the batch
+    fails, each document is parsed alone, so that only the broken one gets an error row."""
     nlp = get_pipeline(settings)
     jobs = [(i, offset, piece) for i, d in enumerate(documents) if not d.error for offset, piece in pieces(d.text)]
     try:
