@@ -17,6 +17,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pipeline.batch import UsageError, extract
@@ -557,3 +559,40 @@ def test_11_rows_of_a_huge_document_spool_to_disk(tmp_path, monkeypatch):
     for workers in (1, 2):
         extract([source], tmp_path / f"spooled{workers}", workers=workers, ner="none")
         assert tables(tmp_path / f"spooled{workers}") == tables(tmp_path / "memory")
+
+
+def test_9_nlp_and_nlp_pipe_agree(nlp):
+    from .conftest import SEED
+
+    texts = [p for p in SEED.read_text(encoding="utf-8").split("\n") if len(p.strip()) > 20]
+
+    def ents(doc):
+        return [(e.start_char, e.end_char, e.label_, e._.entity, e._.value) for e in doc.ents]
+
+    assert [ents(d) for d in nlp.pipe(texts, batch_size=64)] == [ents(nlp(t)) for t in texts]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 200), st.integers(1, 12), st.sampled_from(["PARK", "COMPANY", "LOC"]))),
+    st.lists(st.tuples(st.integers(0, 220), st.integers(0, 60))),
+)
+def test_11_bisected_lookups_equal_the_scans(raw, ranges):
+    """Context.within, sentence_of and paragraph_of by bisection give what the scans gave."""
+    from pipeline.relations import Context, Mention
+
+    mentions = [Mention(a, a + n, f"e{a}", label) for a, n, label in sorted(raw)]
+    spans, position = [], 0
+    for a, n in sorted(ranges):  # sentences in order, not overlapping, with gaps
+        if a >= position:
+            spans.append((a, a + n))
+            position = a + n
+    ctx = Context("x" * 300, spans, spans, mentions, {}, {}, {}, [], {})
+    for start, length in ranges:
+        end = start + length
+        for labels in (None, {"PARK"}):
+            expected = [
+                m for m in mentions if start <= m.start and m.end <= end and (labels is None or m.label in labels)
+            ]
+            assert ctx.within(start, end, labels) == expected
+        expected_span = next((s for s in spans if s[0] <= start < s[1]), (start, start))
+        assert ctx.sentence_of(start) == ctx.paragraph_of(start) == expected_span
