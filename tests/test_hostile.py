@@ -272,6 +272,10 @@ def test_7_documents_that_share_an_id_are_kept_apart(tmp_path, small_batches):
     for e in read(out, "entities"):
         by_doc.setdefault(e["doc_id"], []).append(e["text"])
     assert by_doc["a/news"] == by_doc["b/news"] == by_doc["x"]  # one document's rows each, none merged
+    before = tables(out)
+    for _ in range(2):  # shared ids were re-extracted and appended on every resume (2 → 3 → 4)
+        resumed = extract([folder, lines], out, workers=1, ner="none", resume=True, on_warning=warned.append)
+        assert resumed.skipped == 5 and resumed.documents == 0 and tables(out) == before
 
 
 def test_7_ids_are_the_same_in_every_listing():
