@@ -9,9 +9,14 @@ same whatever the engine or the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import re
+import signal
+import tempfile
+import threading
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,7 +27,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .emit import DocumentResult, OutputFolder, document_row, entity_rows, jsonl, relation_rows
+from .emit import DocumentResult, OutputBusy, OutputFolder, document_row, entity_rows, jsonl, relation_rows
 from .io import Document, iter_documents
 
 BATCH_DOCS = 256
@@ -82,46 +87,112 @@ def parse_document(nlp: Language, document: Document) -> DocumentResult:
     if document.error:
         return DocumentResult(document_row(document))
     try:
-        return _result(document, [(offset, piece, nlp(piece)) for offset, piece in pieces(document.text)])
+        rows = _Rows()
+        for offset, piece in pieces(document.text):
+            rows.add(document.doc_id, offset, piece, nlp(piece))
+        return rows.result(document)
     except Exception as error:  # noqa: BLE001  (one document's failure never stops the batch)
         return DocumentResult(document_row(document, f"pipeline failed: {type(error).__name__}: {error}"))
 
 
-def _result(document: Document, parsed: list[tuple[int, str, Doc]]) -> DocumentResult:
-    entities, relations = [], []
-    for offset, piece, doc in parsed:
-        entities += entity_rows(doc, document.doc_id, offset, piece)
-        relations += relation_rows(doc, document.doc_id, offset, piece)
-    return DocumentResult(document_row(document), jsonl(entities), jsonl(relations))
+class _Rows:
+    """A document's entity and relation rows, gathered piece by piece: each parsed piece is turned
+    into JSONL text at once and its ``Doc`` let go (a 10 MB document's Docs held together passed
+    1.3 GB; its 440,000 entity rows as dicts, 700 MB)."""
+
+    def __init__(self) -> None:
+        self.entities, self.relations = _Spool(), _Spool()
+
+    def add(self, doc_id: str, offset: int, piece: str, doc: Doc) -> None:
+        # UTF-8 bytes: half the memory of a str of Chinese text (two bytes a character)
+        self.entities.append(jsonl(entity_rows(doc, doc_id, offset, piece)).encode("utf-8", "backslashreplace"))
+        self.relations.append(jsonl(relation_rows(doc, doc_id, offset, piece)).encode("utf-8", "backslashreplace"))
+
+    def result(self, document: Document) -> DocumentResult:
+        return DocumentResult(document_row(document), self.entities, self.relations)
+
+
+SPOOL_BYTES = 16 * 1024 * 1024
+
+
+class _Spool:
+    """One table's rows of one document: in memory up to ``SPOOL_BYTES``, then in a temporary file,
+    so a 10 MB document's rows (90 MB of JSONL) need not be held. Sent to another process, it
+    goes as its bytes."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.file: Any = None
+
+    def append(self, chunk: bytes) -> None:
+        if self.file is None and self.size + len(chunk) > SPOOL_BYTES:
+            self.file = tempfile.TemporaryFile()
+            self.file.writelines(self.chunks)
+            self.chunks = []
+        if self.file is not None:
+            self.file.write(chunk)
+        else:
+            self.chunks.append(chunk)
+        self.size += len(chunk)
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.file is None:
+            yield from self.chunks
+            return
+        self.file.seek(0)
+        while block := self.file.read(1 << 20):
+            yield block
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+
+def _chunks(jobs: list[tuple[int, int, str]], chars: int = PIECE_CHARS) -> Iterator[list[tuple[int, int, str]]]:
+    """``jobs`` in runs of about ``chars`` characters (at least one job each), so that at most that
+    much text is parsed and alive at once."""
+    run, size = [], 0
+    for job in jobs:
+        if run and size + len(job[2]) > chars:
+            yield run
+            run, size = [], 0
+        run.append(job)
+        size += len(job[2])
+    if run:
+        yield run
 
 
 def parse_batch(documents: list[Document], settings: Settings = DEFAULT_SETTINGS) -> list[DocumentResult]:
     """Parse a batch in this process: what every engine runs, in a worker or here.
 
-    The pieces of all documents go through ``nlp.pipe`` together (the NER model runs its matrix
-    products on many sentences at once, ~1.6× faster than one by one); if anything in the batch
+    The pieces of the documents go through ``nlp.pipe``, about ``PIECE_CHARS`` characters at a
+    time, so that no more text than that is parsed and alive at once; a document's rows never
+    depend on its neighbours (each stage treats each piece alone). If anything in the batch
     fails, each document is parsed alone, so that only the broken one gets an error row."""
     nlp = get_pipeline(settings)
     jobs = [(i, offset, piece) for i, d in enumerate(documents) if not d.error for offset, piece in pieces(d.text)]
     try:
-        parsed: dict[int, list] = {}
-        for (i, offset, piece), doc in zip(jobs, nlp.pipe((piece for _, _, piece in jobs), batch_size=64)):
-            parsed.setdefault(i, []).append((offset, piece, doc))
+        rows: dict[int, _Rows] = {}
+        for chunk in _chunks(jobs):
+            for (i, offset, piece), doc in zip(chunk, nlp.pipe((piece for _, _, piece in chunk), batch_size=64)):
+                rows.setdefault(i, _Rows()).add(documents[i].doc_id, offset, piece, doc)
         return [
-            _result(d, parsed.get(i, [])) if not d.error else DocumentResult(document_row(d))
+            rows.get(i, _Rows()).result(d) if not d.error else DocumentResult(document_row(d))
             for i, d in enumerate(documents)
         ]
     except Exception:  # noqa: BLE001
         return [parse_document(nlp, d) for d in documents]
 
 
-def batches(documents: Iterable[Document], skip: Callable[[Document], bool]) -> Iterator[list[Document]]:
+def batches(
+    documents: Iterable[Document], size: Callable[[Document], int] = lambda d: len(d.text)
+) -> Iterator[list[Document]]:
+    """``documents`` cut into batches of at most ``BATCH_DOCS`` documents or ``BATCH_CHARS``
+    characters (of ``size``: a document resume reuses costs nothing to parse)."""
     batch, chars = [], 0
     for document in documents:
-        if skip(document):
-            continue
         batch.append(document)
-        chars += len(document.text)
+        chars += size(document)
         if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
             yield batch
             batch, chars = [], 0
@@ -135,6 +206,17 @@ class BatchResult:
     skipped: int = 0
     failed: int = 0
     chars: int = 0
+    renamed: int = 0  # documents whose doc_id repeated an earlier one and got a #N suffix
+
+
+class UsageError(Exception):
+    """A run that cannot start (bad option, output folder unusable or busy, no scheduler); the
+    previous output is left as it was."""
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: the run stops, its workers with it. A BaseException, as KeyboardInterrupt
+    is, so that no ``except Exception`` (a document's failure → its error row) swallows it."""
 
 
 class _InProcess:
@@ -143,28 +225,78 @@ class _InProcess:
         future.set_result(fn(*args))
         return future
 
-    def shutdown(self) -> None:
+    def shutdown(self, kill: bool = False) -> None:
         pass
+
+
+def _worker_init() -> None:
+    """In each worker process: die with the main process, whatever kills it (Linux's parent-death
+    signal, so a SIGKILLed run leaves no orphans), and take SIGTERM's default action rather than
+    the main process's handler inherited through fork."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+class _Pool:
+    """A process pool whose workers can be stopped at once (on SIGTERM or an error) instead of
+    waited for."""
+
+    def __init__(self, workers: int, context) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        return self.pool.submit(fn, *args)
+
+    def shutdown(self, kill: bool = False) -> None:
+        if not kill:
+            self.pool.shutdown()
+            return
+        processes = list((self.pool._processes or {}).values())  # noqa: SLF001  (no public way before 3.14)
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
 
 
 class _Dask:
     """Batches as tasks on a Dask cluster: ``scheduler`` address, or a LocalCluster."""
 
+    CONNECT_TIMEOUT = "10s"
+
     def __init__(self, scheduler: str | None, workers: int) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError as error:
-            raise RuntimeError("the dask engine needs dask.distributed: pip install 'parkgraph[dask]'") from error
+            raise UsageError("the dask engine needs dask.distributed: pip install 'parkgraph[dask]'") from error
+        if scheduler is not None and not SCHEDULER_ADDRESS.match(scheduler):
+            raise UsageError(f"--scheduler {scheduler!r} is not an address like tcp://host:8786")
         self.cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
-        self.client = Client(scheduler or self.cluster)
+        try:
+            self.client = Client(scheduler or self.cluster, timeout=self.CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as error:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise UsageError(f"no Dask scheduler answers at {scheduler} ({type(error).__name__})") from None
 
     def submit(self, fn: Callable, *args: Any):
         return self.client.submit(fn, *args, pure=False)
 
-    def shutdown(self) -> None:
+    def shutdown(self, kill: bool = False) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+SCHEDULER_ADDRESS = re.compile(r"^(?:(?:tcp|tls|inproc|ucx|ws|wss)://)?\[?[\w.:-]+\]?:\d{1,5}$")
 
 
 def _executor(engine: str, workers: int, scheduler: str | None, settings: Settings):
@@ -175,9 +307,19 @@ def _executor(engine: str, workers: int, scheduler: str | None, settings: Settin
             # load the pipeline (imports, jieba's dictionary, lexicons: ~4 s) once, here, and let the
             # forked workers share it instead of each loading its own
             get_pipeline(settings)("预热。")
-            return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-        return ProcessPoolExecutor(max_workers=workers)
+            return _Pool(workers, multiprocessing.get_context("fork"))
+        return _Pool(workers, None)
     return _InProcess()
+
+
+def check_options(workers: int | None, min_confidence: float, engine: str) -> None:
+    """Options that would fail only after documents were read (or silently) are refused first."""
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers {workers}: must be at least 1")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UsageError(f"--min-confidence {min_confidence}: must lie between 0 and 1")
+    if engine not in {"local", "dask"}:
+        raise UsageError(f"unknown engine {engine!r}: choose local or dask")
 
 
 def extract(
@@ -194,44 +336,105 @@ def extract(
     scheduler: str | None = None,
     resume: bool = False,
     on_document: Callable[[dict[str, Any]], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> BatchResult:
-    """Extract every input document into the output folder ``out``; see ``parkgraph extract``."""
+    """Extract every input document into the output folder ``out``; see ``parkgraph extract``.
+
+    Raises :class:`UsageError` before anything in ``out`` changes when the run cannot start, and
+    :class:`Terminated` on SIGTERM, after stopping the workers."""
+    check_options(workers, min_confidence, engine)
     workers = workers or os.cpu_count() or 1
     settings = Settings(ner, prefer, min_confidence, relations)
-    folder, result = OutputFolder(out, resume=resume), BatchResult()
-
-    def skip(document: Document) -> bool:
-        if folder.is_done(document):
-            result.skipped += 1
-            return True
-        return False
-
-    stream = batches(iter_documents(inputs), skip)
-    first = next(stream, None)
-    second = next(stream, None)
-    # one batch is not worth starting processes for
-    executor = _executor(engine, workers if second is not None else 1, scheduler, settings)
-    pending: deque = deque()
+    result = BatchResult()
     try:
-        for batch in (b for b in (first, second) if b is not None):
-            pending.append(executor.submit(parse_batch, batch, settings))
-        for batch in stream:
-            while len(pending) >= 2 * workers:
-                _write(folder, pending.popleft().result(), result, on_document)
-            pending.append(executor.submit(parse_batch, batch, settings))
-        while pending:
-            _write(folder, pending.popleft().result(), result, on_document)
-    finally:
-        executor.shutdown()
-        folder.close(formats)
+        folder = OutputFolder(out, resume=resume, settings=settings._asdict())
+    except (OutputBusy, NotADirectoryError) as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write to --out {out}: {error.strerror or error}") from None
+    warn = on_warning or (lambda message: warnings.warn(message, stacklevel=3))
+
+    def renamed(doc_id: str, new_id: str, source: str) -> None:
+        result.renamed += 1
+        if result.renamed <= MAX_WARNINGS:
+            warn(f"doc_id {doc_id!r} repeats an earlier document's: {source} is {new_id!r}")
+
+    with _terminate_on_sigterm():
+        executor = None
+        try:
+            documents = iter_documents(inputs, exclude=[folder.path], on_duplicate=renamed)
+            stream = batches(documents, lambda d: 0 if folder.is_done(d) else len(d.text))
+            first, second = next(stream, None), next(stream, None)
+            # one batch is not worth starting processes for
+            executor = _executor(engine, workers if second is not None else 1, scheduler, settings)
+        except BaseException:
+            if executor is not None:
+                executor.shutdown(kill=True)
+            folder.release()
+            raise
+        complete = False
+        pending: deque = deque()
+        try:
+            folder.open()
+            for batch in (b for b in (first, second) if b is not None):
+                pending.append(_submit(executor, folder, batch, settings))
+            for batch in stream:
+                while len(pending) >= 2 * workers:
+                    _write(folder, *pending.popleft(), result, on_document)
+                pending.append(_submit(executor, folder, batch, settings))
+            while pending:
+                _write(folder, *pending.popleft(), result, on_document)
+            complete = True
+        finally:
+            executor.shutdown(kill=not complete)
+            # an interrupted run keeps its tables for --resume; graph and summary are built from
+            # the tables of a complete run only (building them could outlast a supervisor's patience)
+            folder.close(formats, complete=complete)
+    if result.renamed > MAX_WARNINGS:
+        warn(f"{result.renamed} doc_ids in all repeated an earlier document's and got a #N suffix")
     result.failed = folder.failed
     return result
 
 
-def _write(folder: OutputFolder, results: list[DocumentResult], result: BatchResult, on_document) -> None:
+MAX_WARNINGS = 10
+
+
+@contextlib.contextmanager
+def _terminate_on_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, ``timeout``, a supervisor) raises :class:`Terminated` in the main thread,
+    so the run's ``finally`` stops the workers instead of orphaning them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        raise Terminated("terminated by SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _submit(executor, folder: OutputFolder, batch: list[Document], settings: Settings) -> tuple[list, Any]:
+    """(batch, the future of its documents to parse): documents an earlier run finished are reused."""
+    todo = [d for d in batch if not folder.is_done(d)]
+    return batch, executor.submit(parse_batch, todo, settings) if todo else None
+
+
+def _write(folder: OutputFolder, batch: list[Document], future, result: BatchResult, on_document) -> None:
+    parsed = iter(future.result() if future is not None else [])
+    results = []
+    for document in batch:
+        if folder.is_done(document):
+            results.append(folder.reused(document))
+            result.skipped += 1
+        else:
+            results.append(item := next(parsed))
+            result.documents += 1
+            result.chars += item.document["chars"]
     folder.add(results)
-    for item in results:
-        result.documents += 1
-        result.chars += item.document["chars"]
-        if on_document:
+    if on_document:
+        for item in results:
             on_document(item.document)

@@ -33,6 +33,12 @@ app.add_typer(train_app, name="train")
 console = Console(stderr=True)
 
 
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` as one error line (never wrapped) and return the exit to raise."""
+    console.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
+    return typer.Exit(code)
+
+
 def _check_ner(ner: str, prefer: str | None) -> None:
     from .ner import ner_problem
 
@@ -43,7 +49,9 @@ def _check_ner(ner: str, prefer: str | None) -> None:
 
 
 def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
-    from .batch import extract
+    """``batch.extract`` with a progress bar; a run that cannot start or is terminated ends the
+    command with one line: exit 2 (usage: nothing in ``out`` changed) or 143 (SIGTERM)."""
+    from .batch import Terminated, UsageError, extract
 
     progress = Progress(
         TextColumn("[bold]extract"),
@@ -57,9 +65,21 @@ def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
     )
     with progress:
         task = progress.add_task("extract", total=None, doc="")
-        return extract(
-            inputs, out, on_document=lambda row: progress.update(task, advance=1, doc=row["doc_id"]), **options
-        )
+        try:
+            return extract(
+                inputs,
+                out,
+                on_document=lambda row: progress.update(task, advance=1, doc=row["doc_id"]),
+                on_warning=lambda message: console.print(f"[yellow]warning:[/yellow] {message}", markup=True),
+                **options,
+            )
+        except UsageError as error:
+            progress.stop()
+            raise fail(str(error)) from None
+        except Terminated:
+            progress.stop()
+            console.print("[red]terminated[/red]: workers stopped; --resume continues from here")
+            raise typer.Exit(128 + 15) from None
 
 
 @app.command()
@@ -124,10 +144,15 @@ def extract(
     if bad:
         raise typer.BadParameter(f"unknown format(s) {bad}: choose csv or parquet", param_hint="--format")
     _check_ner(ner, prefer)
-    missing = [str(p) for p in inputs if not p.exists()]
+    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
     if missing:
-        console.print(f"[red]error:[/red] no such input: {', '.join(missing)}")
-        raise typer.Exit(2)
+        raise fail(f"no such input: {', '.join(missing)}")
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out {out} is a file, not a folder")
+    # the output folder is never input: naming something inside it is a mistake, not a wish
+    inside = [str(p) for p in inputs if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents]
+    if inside:
+        raise fail(f"input {', '.join(inside)} lies inside the output folder {out}")
     result = run_extract(
         inputs,
         out,

@@ -233,11 +233,13 @@ def predict(
     documents = [Document(doc.doc_id, "gold", doc.text) for doc in gold]
     for start in range(0, len(documents), 64):
         for result in parse_batch(documents[start : start + 64], Settings(ner=ner, prefer=prefer, relations=relations)):
-            predicted[str(result.document["doc_id"])] = Prediction(
-                [json.loads(line) for line in result.entities.splitlines() if line],
-                [json.loads(line) for line in result.relations.splitlines() if line],
-            )
+            predicted[str(result.document["doc_id"])] = Prediction(_rows(result.entities), _rows(result.relations))
     return predicted
+
+
+def _rows(chunks) -> list[dict[str, Any]]:
+    """Table rows from a document result's JSONL chunks (bytes, split anywhere)."""
+    return [json.loads(line) for line in b"".join(chunks).decode("utf-8").splitlines() if line]
 
 
 def scored_spans(entities: list[dict]) -> set[tuple[int, int, str]]:

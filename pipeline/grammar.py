@@ -11,7 +11,7 @@ are not names. Each rule is a small generator over a :class:`Sentence` view.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 
 import jieba
@@ -256,7 +256,7 @@ def _bracket_start(text: str, close: int) -> int | None:
     return open_
 
 
-def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: set[int]) -> int:
+def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: Container[int]) -> int:
     """Leftmost start of the name whose head begins at ``head_start``."""
     text, start = sent.text, head_start
     i = sent.word_at(head_start)
@@ -320,6 +320,36 @@ def _inside_unknown_name(sent: Sentence, i: int) -> bool:
     )
 
 
+class _Stops:
+    """The name ends a walk left must stop at, tested one offset at a time (the walk asks about a
+    few words; building the set of every name found so far for every head was quadratic in a
+    long sentence)."""
+
+    def __init__(
+        self,
+        sent: Sentence,
+        ends: dict[int, str],
+        stopping: set[str],
+        universities: set[int],
+        label: str,
+        head: str,
+        head_start: int,
+    ) -> None:
+        self.sent, self.ends, self.stopping, self.universities = sent, ends, stopping, universities
+        self.label, self.subunit = label, head in SUBUNIT_HEADS
+        # 微众银行 + 股份有限公司: a name and its legal form are one name
+        self.legal_form_at = head_start if head in REGISTERED_FORMS else None
+
+    def __contains__(self, end: int) -> bool:
+        if self.subunit or self.ends.get(end) not in self.stopping or end in self.universities:
+            return False
+        if end == self.legal_form_at:
+            return False
+        # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's
+        group = self.sent.text[end - 2 : end] == "集团" and not _starts_with_place(self.sent, end)
+        return not (self.label == "COMPANY" and group)
+
+
 def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Iterator[Candidate]:
     """COMPANY/PARK/ORG candidates by head word. ``entity_ends`` maps the end offset of names
     already found to their label, so a name does not swallow a neighbour (科创城|数智…产业基地)."""
@@ -336,13 +366,7 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         # What a name may contain: a company another company's (a group's, see below), a park a
         # university's (清华大学科技园), an organisation a park's (贵阳综合保税区税务局).
         stopping = {"COMPANY"} if label == "COMPANY" else {"PARK", "COMPANY", "ORG"} if label == "PARK" else {"ORG"}
-        stops = set() if head in SUBUNIT_HEADS else {e for e, lab in ends.items() if lab in stopping}
-        if head in REGISTERED_FORMS:
-            stops.discard(head_start)  # 微众银行 + 股份有限公司: a name and its legal form are one name
-        if label == "PARK":
-            stops -= universities
-        if label == "COMPANY":  # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's,
-            stops -= {e for e in stops if text[e - 2 : e] == "集团" and not _starts_with_place(sent, e)}
+        stops = _Stops(sent, ends, stopping, universities if label == "PARK" else set(), label, head, head_start)
         start = _walk_left(sent, head_start, head, label, stops)
         town = _town_before(sent, start) if label == "PARK" else None
         start = start if town is None else town

@@ -230,6 +230,31 @@ def add_known_attributes(g: nx.MultiDiGraph) -> None:
             attrs.update({name: getattr(record, name) or "" for name in names})
 
 
+# characters XML 1.0 forbids (C0 controls but tab, line feed and carriage return; U+FFFE/U+FFFF;
+# lone surrogates): a form feed from pdftotext in one evidence sentence would make the file unreadable
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(value: Any) -> Any:
+    return XML_INVALID.sub(" ", value) if isinstance(value, str) else value
+
+
+def xml_safe(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g`` with every string (node ids, attributes) writable as XML: each forbidden character
+    becomes a space. ``g`` itself is left as it is when it needs no change."""
+    strings = (v for _, d in g.nodes(data=True) for v in d.values())
+    edges = (v for *_, d in g.edges(keys=True, data=True) for v in d.values())
+    if not any(isinstance(v, str) and XML_INVALID.search(v) for v in (*g.nodes, *strings, *edges)):
+        return g
+    safe = nx.MultiDiGraph()
+    safe.add_nodes_from((_xml_text(n), {k: _xml_text(v) for k, v in d.items()}) for n, d in g.nodes(data=True))
+    safe.add_edges_from(
+        (_xml_text(u), _xml_text(v), _xml_text(key), {k: _xml_text(x) for k, x in d.items()})
+        for u, v, key, d in g.edges(keys=True, data=True)
+    )
+    return safe
+
+
 def write_graph(g: nx.MultiDiGraph, folder: Path) -> None:
     """graph.graphml, graph.json (node-link) and graph.html, each replaced atomically. (The PNG
     overview costs seconds of matplotlib: ``parkgraph graph export --format png`` draws it.)"""
@@ -237,7 +262,7 @@ def write_graph(g: nx.MultiDiGraph, folder: Path) -> None:
 
     view.write_html(g, folder / "graph.html")
     tmp = folder / "graph.graphml.tmp"
-    nx.write_graphml(g, tmp)
+    nx.write_graphml(xml_safe(g), tmp)
     os.replace(tmp, folder / "graph.graphml")
     data = nx.node_link_data(g, edges="links")
     tmp = folder / "graph.json.tmp"
@@ -278,10 +303,10 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
             raise RuntimeError("no CJK font installed for the PNG (Debian: apt-get install fonts-wqy-microhei)")
         return [target]
     if fmt == "graphml":
-        nx.write_graphml(g, target)
+        nx.write_graphml(xml_safe(g), target)
         return [target]
     if fmt == "gexf":
-        nx.write_gexf(g, target)
+        nx.write_gexf(xml_safe(g), target)
         return [target]
     if fmt == "json":
         target.write_text(
@@ -289,6 +314,8 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
         )
         return [target]
     import csv
+
+    from .emit import csv_safe  # (emit imports this module)
 
     target.mkdir(parents=True, exist_ok=True)
     neo4j = fmt == "neo4j"
@@ -320,25 +347,23 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
         writer.writerow(node_header)
         for key, d in g.nodes(data=True):
             aliases = d.get("aliases", "").replace("|", ";") if neo4j else d.get("aliases", "")
-            writer.writerow(
-                [key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")]
-                + [d.get(name, "") for name in known]
-            )
+            row = [key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")]
+            row += [d.get(name, "") for name in known]
+            writer.writerow([csv_safe(cell) for cell in row])
     with edges_path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(edge_header)
         for head, tail, d in g.edges(data=True):
-            writer.writerow(
-                [
-                    head,
-                    tail,
-                    d["type"],
-                    d["confidence"],
-                    d["count"],
-                    d.get("amount", ""),
-                    d.get("method", ""),
-                    d.get("evidence", ""),
-                    d.get("documents", ""),
-                ]
-            )
+            row = [
+                head,
+                tail,
+                d["type"],
+                d["confidence"],
+                d["count"],
+                d.get("amount", ""),
+                d.get("method", ""),
+                d.get("evidence", ""),
+                d.get("documents", ""),
+            ]
+            writer.writerow([csv_safe(cell) for cell in row])
     return [nodes_path, edges_path]

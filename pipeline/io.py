@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -95,57 +96,160 @@ def looks_like_html(text: str) -> bool:
     return re.match(r"\s*(<!doctype html|<html|<head|<body)", text[:512], re.I) is not None
 
 
-def read_text_file(path: Path) -> Document:
+def safe_text(text: str) -> str:
+    """``text`` with every lone surrogate (an undecodable file name byte, a ``\\ud800`` escape in a
+    JSON line) replaced by U+FFFD: one character for one, so no offset moves, and every table row
+    can be written as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def safe_id(name: str) -> str:
+    """A ``doc_id`` or ``source`` that can be written as UTF-8: lone surrogates (the bytes of a
+    non-UTF-8 file name, as ``os.fsdecode`` keeps them) become a visible ``\\udcff`` escape, so two
+    such names stay distinct and the id still says which bytes it came from."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", name) if _SURROGATE.search(name) else name
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _document(doc_id: str, source: str | Path, text: str = "", error: str | None = None, fmt: str = "text") -> Document:
+    return Document(safe_id(doc_id), safe_id(str(source)), safe_text(text), error, fmt)
+
+
+def read_text_file(path: Path, doc_id: str | None = None) -> Document:
+    doc_id = path.stem if doc_id is None else doc_id
     try:
         data = path.read_bytes()
     except OSError as error:
-        return Document(path.stem, str(path), "", f"cannot read: {error.strerror}")
+        return _document(doc_id, path, error=f"cannot read: {error.strerror}")
     text, error = decode(data)
     if not error and (path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)):
         text = html_to_text(text)
-        return Document(path.stem, str(path), text, None if text.strip() else "HTML page without text", "html")
-    return Document(path.stem, str(path), text, error)
+        return _document(doc_id, path, text, None if text.strip() else "HTML page without text", "html")
+    return _document(doc_id, path, text, error)
 
 
-def read_jsonl(path: Path) -> Iterator[Document]:
-    """One document a line: ``text`` and an optional ``doc_id`` (default: file name + line number)."""
+# what one malformed line can raise: undecodable bytes and bad JSON (ValueError, also an integer
+# past Python's 4,300-digit limit), nesting deeper than the parser's recursion, a record that is
+# not an object or lacks its text
+_BAD_LINE = (ValueError, RecursionError, KeyError, TypeError, AttributeError)
+
+
+def read_jsonl(path: Path, stem: str | None = None) -> Iterator[Document]:
+    """One document a line: ``text`` and an optional ``doc_id`` (default: file name + line number).
+    A line that cannot be read is an error row of its own; the file's other lines go on."""
+    stem = path.stem if stem is None else stem
     try:
         handle = path.open("rb")
     except OSError as error:
-        yield Document(path.stem, str(path), "", f"cannot read: {error.strerror}")
+        yield _document(stem, path, error=f"cannot read: {error.strerror}")
         return
+    lines = 0
     with handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            fallback_id = f"{path.stem}:{number}"
+            lines += 1
+            fallback_id = f"{stem}:{number}"
             source = f"{path}:{number}"
             try:
                 record = json.loads(raw.decode("utf-8-sig"))
                 text = record["text"]
                 if not isinstance(text, str):
                     raise TypeError("'text' is not a string")
-            except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
-                reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
-                yield Document(fallback_id, source, "", f"bad JSON line: {reason}")
+                doc_id = record.get("doc_id")
+            except _BAD_LINE as error:
+                reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)[:200]
+                yield _document(fallback_id, source, error=f"bad JSON line: {type(error).__name__}: {reason}")
                 continue
-            yield Document(str(record.get("doc_id") or fallback_id), source, text)
+            doc_id = str(doc_id) if doc_id not in (None, "") else fallback_id
+            # an empty text is an error like an empty file: every input is accounted for the same way
+            yield _document(doc_id, source, text, None if text.strip() else "empty text")
+    if not lines:  # an empty .jsonl is accounted for like an empty .txt
+        yield _document(stem, path, error="empty file (no JSON lines)")
 
 
-def iter_documents(inputs: Iterable[str | Path]) -> Iterator[Document]:
-    """Documents from files and folders (recursively, in name order), lazily."""
+INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+def _walk(root: Path, exclude: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Input files under ``root`` (in path order) and the paths that could not be read, with why:
+    an unreadable subfolder or a dangling link is an error row, never silently skipped."""
+    files, problems = [], []
+
+    def unreadable(error: OSError) -> None:
+        problems.append((Path(error.filename), f"cannot read folder: {error.strerror}"))
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        here = Path(folder)
+        # the output folder (and everything the run writes) is never input
+        dirs[:] = [d for d in dirs if not _inside(here / d, exclude)]
+        for name in names:
+            path = here / name
+            if path.suffix.lower() not in INPUT_SUFFIXES or _inside(path, exclude):
+                continue
+            if path.is_file():
+                files.append(path)
+            elif not path.exists():
+                problems.append((path, "dangling symbolic link"))
+    return sorted(files), problems
+
+
+def _inside(path: Path, folders: tuple[Path, ...]) -> bool:
+    resolved = path.resolve()
+    return any(resolved == f or f in resolved.parents for f in folders)
+
+
+def _relative_id(path: Path, root: Path) -> str:
+    """A file's id inside a folder input: its path from the folder, without the extension
+    (sub/news), so same-named files in different folders stay apart."""
+    return path.relative_to(root).with_suffix("").as_posix()
+
+
+def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...]) -> Iterator[Document]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-            )
-            yield from iter_documents(files)
-        elif path.suffix.lower() in JSONL_SUFFIXES:
-            yield from read_jsonl(path)
+            files, problems = _walk(path, exclude)
+            for bad, reason in problems:
+                yield _document(_relative_id(bad, path) if bad != path else path.name, bad, error=reason)
+            for file in files:
+                yield from _read(file, _relative_id(file, path))
+        elif _inside(path, exclude):
+            continue
         elif path.is_file():
-            yield read_text_file(path)
+            yield from _read(path, path.stem)
+        elif path.is_symlink():
+            yield _document(path.stem, path, error="dangling symbolic link")
         else:
-            yield Document(path.stem, str(path), "", "no such file or folder")
+            yield _document(path.stem, path, error="no such file or folder")
+
+
+def _read(path: Path, doc_id: str) -> Iterator[Document]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from read_jsonl(path, doc_id)
+    else:
+        yield read_text_file(path, doc_id)
+
+
+def iter_documents(
+    inputs: Iterable[str | Path],
+    exclude: Iterable[str | Path] = (),
+    on_duplicate: Callable[[str, str, str], None] | None = None,
+) -> Iterator[Document]:
+    """Documents from files and folders (recursively, in path order), lazily; nothing inside
+    ``exclude`` (the output folder) is read. Every ``doc_id`` is unique in the run: a repeated
+    one gets ``#2``, ``#3`` … and ``on_duplicate(id, new id, source)`` is told."""
+    seen: set[str] = set()
+    for document in _documents(inputs, tuple(Path(p).resolve() for p in exclude)):
+        if document.doc_id in seen:
+            n = 2
+            while f"{document.doc_id}#{n}" in seen:
+                n += 1
+            renamed = f"{document.doc_id}#{n}"
+            if on_duplicate:
+                on_duplicate(document.doc_id, renamed, document.source)
+            document = replace(document, doc_id=renamed)
+        seen.add(document.doc_id)
+        yield document

@@ -8,6 +8,7 @@ overwrites, the other fills only the gaps (``overwrite_ents = false``); default.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -113,8 +114,11 @@ def outranked(ents: list[Span], candidates: list[Candidate], outranks: frozenset
     it overlaps when all come from ``outranks`` sources, unless they are exactly its characters
     under another label (美国 as ORG against the gazetteer's place: the gazetteer's stands)."""
     beaten = set()
+    # ents are in order and do not overlap: the ones a candidate overlaps are found by bisection
+    starts, ends = [e.start_char for e in ents], [e.end_char for e in ents]
     for c in candidates:
-        overlapped = [e for e in ents if e.start_char < c.end and c.start < e.end_char]
+        lo, hi = bisect.bisect_right(ends, c.start), bisect.bisect_left(starts, c.end)
+        overlapped = [e for e in ents[lo:hi] if e.start_char < c.end and c.start < e.end_char]
         if not overlapped or any(e._.source not in outranks for e in overlapped):
             continue
         # disjoint entities within the candidate's edges tile it when their lengths add up

@@ -41,7 +41,7 @@ def test_folders_and_jsonl_with_a_broken_line(tmp_path):
         ("x1", True),
         ("c:2", False),
         ("c:3", True),
-        ("b", True),
+        ("sub/b", True),  # a path from the folder: same-named files elsewhere stay apart
         ("missing", False),
     ]
     assert "bad JSON line" in docs[2].error and docs[2].source.endswith("c.jsonl:2")

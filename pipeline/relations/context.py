@@ -3,6 +3,8 @@ of one document (``Context``), and what they produce (``Relation``)."""
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -47,7 +49,36 @@ class Context:
     money: dict[int, float]  # MONEY mention start → value
 
     def within(self, start: int, end: int, labels: set[str] | None = None) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end and (labels is None or m.label in labels)]
+        """The mentions inside [start, end), in text order: found by bisection over their starts
+        (a scan of every mention for every sentence made long documents quadratic)."""
+        starts = self._mention_starts
+        if starts is None:  # not in text order: the plain scan, same result
+            found = (m for m in self.mentions if start <= m.start and m.end <= end)
+        else:
+            lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+            found = (m for m in self.mentions[lo:hi] if m.end <= end)
+        return [m for m in found if labels is None or m.label in labels]
+
+    @functools.cached_property
+    def _mention_starts(self) -> list[int] | None:
+        starts = [m.start for m in self.mentions]
+        return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
+
+    @functools.cached_property
+    def disjoint(self) -> bool:
+        """No two mentions overlap (they are in text order)."""
+        return self._mention_starts is not None and all(
+            a.end <= b.start for a, b in zip(self.mentions, self.mentions[1:])
+        )
+
+    @functools.cached_property
+    def longest_mention(self) -> int:
+        return max((m.end - m.start for m in self.mentions), default=0)
+
+    @functools.cached_property
+    def clause_marks(self) -> list[int]:
+        """Offsets of the clause punctuation that ends a pattern's reach (，；：), in order."""
+        return [m.start() for m in CLAUSE_MARK.finditer(self.text)]
 
     def park_mentions(self) -> Iterator[tuple[tuple[int, int], list[Mention], Mention]]:
         """(sentence, its mentions, a park mention among them) for every park mention."""
@@ -57,10 +88,18 @@ class Context:
                 yield sentence, mentions, park
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        return next((s for s in self.sentences if s[0] <= offset < s[1]), (offset, offset))
+        return _span_of(self.sentences, self._sentence_starts, offset)
 
     def paragraph_of(self, offset: int) -> tuple[int, int]:
-        return next((p for p in self.paragraphs if p[0] <= offset < p[1]), (offset, offset))
+        return _span_of(self.paragraphs, self._paragraph_starts, offset)
+
+    @functools.cached_property
+    def _sentence_starts(self) -> list[int] | None:
+        return _ordered_starts(self.sentences)
+
+    @functools.cached_property
+    def _paragraph_starts(self) -> list[int] | None:
+        return _ordered_starts(self.paragraphs)
 
     def relation(
         self,
@@ -86,11 +125,33 @@ class Context:
         )
 
 
+CLAUSE_MARK = re.compile(r"[，,;；:：]")
+
+
+def _ordered_starts(spans: list[tuple[int, int]]) -> list[int] | None:
+    """The starts of ``spans`` when they are in order and do not overlap (then bisection finds the
+    one span holding an offset), else None."""
+    if all(a[1] <= b[0] for a, b in zip(spans, spans[1:])) and all(a <= b for a, b in spans):
+        return [a for a, _ in spans]
+    return None
+
+
+def _span_of(spans: list[tuple[int, int]], starts: list[int] | None, offset: int) -> tuple[int, int]:
+    """The span holding ``offset`` (the first, scanning), or the empty span at it."""
+    if starts is None:
+        return next((s for s in spans if s[0] <= offset < s[1]), (offset, offset))
+    i = bisect.bisect_right(starts, offset) - 1
+    return spans[i] if i >= 0 and offset < spans[i][1] else (offset, offset)
+
+
 Rule = Callable[[Context], Iterator[Relation]]
 
 
 # the words before an amount that make it an investment (总投资50亿元), not capital, output or taxes
-INVESTMENT_AMOUNT = re.compile(r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资规模|投资)(?:为|约|达|逾|超过?|近)?$")
+# (a space may stand before the amount: 投资 50 亿元)
+INVESTMENT_AMOUNT = re.compile(
+    r"(?:总投资|计划投资|项目投资|投资额|拟投资|投资规模|投资)(?:为|约|达|逾|超过?|近)?[ \u3000]?$"
+)
 
 
 def invested_amount(ctx: Context, start: int, end: int) -> float | None:

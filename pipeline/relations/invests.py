@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .context import ACTORS, Context, Relation, invested_amount
+from .context import ACTORS, Context, Mention, Relation, invested_amount
 
 SIGNING = re.compile(r"签订|签署|签约|签下")
 
@@ -72,12 +72,14 @@ def invests_by_building(ctx: Context) -> Iterator[Relation]:
 
 
 OWNED_BY = re.compile(r"(?:旗下|所属|投资建设|投资|开发|运营)的")
+OWNED_GAP = 5  # 投资建设的
 
 
 def invests_by_owning(ctx: Context) -> Iterator[Relation]:
     """X旗下的P, X投资/开发/运营的P: the company's own park (阿里巴巴集团旗下的…产业园)."""
-    for sentence, mentions, park in ctx.park_mentions():
-        for actor in mentions:
+    for sentence, _, park in ctx.park_mentions():
+        # OWNED_BY spans at most OWNED_GAP characters: only a company ending that close can own
+        for actor in ctx.within(max(sentence[0], park.start - OWNED_GAP - ctx.longest_mention), park.start):
             owns = actor.label == "COMPANY" and actor.end < park.start
             if owns and OWNED_BY.fullmatch(ctx.text, actor.end, park.start):
                 yield ctx.relation(actor.entity, "INVESTS_IN", park.entity, sentence, "pattern:owns", 0.7)
@@ -96,17 +98,22 @@ def invests_with_settling(ctx: Context, found: list[Relation]) -> Iterator[Relat
 
 
 PROJECT_AT_PARK = re.compile(r"项目[^，,。；;]{0,8}?在$")
+PROJECT_REACH = 11  # the longest text PROJECT_AT_PARK matches: 项目 + 8 + 在
 PROJECT_STARTS = re.compile(r"(?:正式|顺利|隆重|集中)?(?:开工|奠基|开建|动工|落地|签约|投产|竣工|启动)")
 
 
 def invests_by_project(ctx: Context) -> Iterator[Relation]:
     """X投资120亿元的…项目日前在P开工/落地/投产: the sentence's first organisation invests in P,
     with the sentence's amount."""
+    actors_of: dict[tuple[int, int], list[Mention]] = {}  # per sentence, not per park
     for sentence, mentions, park in ctx.park_mentions():
-        opening = ctx.text[sentence[0] : park.start]
-        actors = [m for m in mentions if m.end <= park.start and m.label in ACTORS]
-        if actors and PROJECT_AT_PARK.search(opening) and PROJECT_STARTS.match(ctx.text, park.end):
-            if not re.search(r"[，,;；]", ctx.text[actors[0].end : park.start]):
+        if sentence not in actors_of:
+            actors_of[sentence] = [m for m in mentions if m.label in ACTORS]
+        first = next((m for m in actors_of[sentence] if m.end <= park.start), None)
+        # PROJECT_AT_PARK ends at the park ($): the text right before it decides
+        opening = ctx.text[max(sentence[0], park.start - PROJECT_REACH) : park.start]
+        if first and PROJECT_AT_PARK.search(opening) and PROJECT_STARTS.match(ctx.text, park.end):
+            if not re.search(r"[，,;；]", ctx.text[first.end : park.start]):
                 amount = invested_amount(ctx, *sentence)
-                investor = actors[0].entity
+                investor = first.entity
                 yield ctx.relation(investor, "INVESTS_IN", park.entity, sentence, "pattern:project", 0.7, amount)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -15,11 +16,24 @@ ACTOR_THEN_PARK = re.compile(rf"(?:{SETTLE}|均在|都在|也在|落地)$")
 ACTOR_IS_PARK_FIRST = re.compile(r"^(?:首家|第一家|重点)?(?:入驻|落户|引进)?企业")
 
 
+# the longest text PARK_THEN_ACTOR can match (…首家 + eight characters + 企业，) and the longest
+# ACTOR_THEN_PARK can (总部位于): beyond these a pair cannot match, so no longer text is searched
+PARK_ACTOR_GAP = 20
+ACTOR_PARK_TAIL = 8
+
+
 def located_by_pattern(ctx: Context) -> Iterator[Relation]:
-    """位于P的X, P内的X, P企业X, P另一家…企业X, 入驻P的企业，X, X位于P, X…均在P, X是P首家入驻企业."""
+    """位于P的X, P内的X, P企业X, P另一家…企业X, 入驻P的企业，X, X位于P, X…均在P, X是P首家入驻企业.
+
+    Only the actors a pattern can reach are visited (bisection over the sentence's mentions):
+    trying every pair of a long sentence and searching the text between them was cubic."""
     text = ctx.text
+    starts_of: dict[tuple[int, int], list[int] | None] = {}  # per sentence, not per park
     for sentence, mentions, park in ctx.park_mentions():
-        for actor in (m for m in mentions if m.label in ACTORS):
+        if sentence not in starts_of:
+            starts_of[sentence] = [m.start for m in mentions] if ctx._mention_starts is not None else None
+        starts = starts_of[sentence]
+        for actor in _reachable_actors(ctx, mentions, starts, park):
             if park.end <= actor.start:
                 between = text[park.end : actor.start]
                 before = text[max(sentence[0], park.start - 5) : park.start]
@@ -27,14 +41,32 @@ def located_by_pattern(ctx: Context) -> Iterator[Relation]:
                 if PARK_THEN_ACTOR.match(between) and inside:
                     yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-actor", 0.9)
             elif actor.end <= park.start:
-                between = text[actor.end : park.start]
-                if re.search(r"[，,;；:：]", between):
-                    continue
+                between_tail = text[max(actor.end, park.start - ACTOR_PARK_TAIL) : park.start]
                 after = text[park.end : park.end + 8]
-                if ACTOR_THEN_PARK.search(between) or (
-                    between in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
+                if ACTOR_THEN_PARK.search(between_tail) or (
+                    between_tail in {"是", "为", "成为"} and ACTOR_IS_PARK_FIRST.match(after)
                 ):
                     yield ctx.relation(actor.entity, "LOCATED_IN", park.entity, sentence, "pattern:actor-park", 0.85)
+
+
+def _reachable_actors(ctx: Context, mentions: list[Mention], starts: list[int] | None, park: Mention) -> list[Mention]:
+    """The actors of ``mentions`` (in text order) that located_by_pattern's patterns could join to
+    ``park``: after it within PARK_ACTOR_GAP, or before it with no clause mark in between and,
+    unless a settling verb ends right before the park, within ACTOR_PARK_TAIL of it."""
+    marks = ctx.clause_marks
+    i = bisect.bisect_left(marks, park.start) - 1
+    last_mark = marks[i] if i >= 0 else -1  # an actor ending at or before it is cut off by a comma
+    far_match = ACTOR_THEN_PARK.search(ctx.text[max(0, park.start - ACTOR_PARK_TAIL) : park.start])
+    reach = last_mark + 1 if far_match else max(last_mark + 1, park.start - ACTOR_PARK_TAIL)
+    if starts is None:
+        lo, hi, after_hi = 0, len(mentions), len(mentions)
+    else:
+        lo = bisect.bisect_left(starts, reach - ctx.longest_mention)
+        hi = bisect.bisect_left(starts, park.start)
+        after_hi = bisect.bisect_right(starts, park.end + PARK_ACTOR_GAP)
+    before = [m for m in mentions[lo:hi] if m.label in ACTORS and last_mark < m.end <= park.start]
+    after = [m for m in mentions[hi:after_hi] if m.label in ACTORS and park.end <= m.start]
+    return before + after
 
 
 # P引进/支持/扶持…X: the park brought the company in; 以P为基地/依托: the company works from it
@@ -46,7 +78,7 @@ def located_by_park_verb(ctx: Context) -> Iterator[Relation]:
     """P引进X / P支持X建立…基地 (the park acts on the company); X以P为基地 / 依托."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
-        after = next((m for m in mentions if m.start >= park.end), None)
+        after = _first_from(ctx, sentence, park.end)
         if after and after.label in ACTORS and PARK_BRINGS.match(text[park.end : after.start]):
             yield ctx.relation(after.entity, "LOCATED_IN", park.entity, sentence, "pattern:park-brings", 0.75)
         if text[park.start - 1 : park.start] == "以" and BASED_IN.match(text[park.end : park.end + 4]):
@@ -76,7 +108,7 @@ def located_by_activity(ctx: Context) -> Iterator[Relation]:
     X在P落户/投产/生产… → X LOCATED_IN P. X、Y等120家企业在P…: each of them."""
     text = ctx.text
     for sentence, mentions, park in ctx.park_mentions():
-        before = [m for m in mentions if m.end <= park.start]
+        before = _before(ctx, sentence, mentions, park)
         if not before or before[-1].label not in ACTORS:
             continue
         gap = text[before[-1].end : park.start]
@@ -203,3 +235,25 @@ def located_by_name(ctx: Context) -> Iterator[Relation]:
                 if name.startswith(alias) and len(name) > len(alias) and park in parks:
                     yield ctx.relation(mention.entity, "LOCATED_IN", park, ctx.sentence_of(mention.start), "name", 0.8)
                     break
+
+
+def _before(ctx: Context, sentence: tuple[int, int], mentions: list[Mention], park: Mention) -> list[Mention]:
+    """The sentence's ``mentions`` that end before ``park``. When no two mentions overlap, they
+    are the ones starting before it, a slice found by bisection (filtering every mention of a
+    long sentence for every park was quadratic)."""
+    if ctx._mention_starts is None or not ctx.disjoint:
+        return [m for m in mentions if m.end <= park.start]
+    starts = ctx._mention_starts
+    return ctx.mentions[bisect.bisect_left(starts, sentence[0]) : bisect.bisect_left(starts, park.start)]
+
+
+def _first_from(ctx: Context, sentence: tuple[int, int], offset: int) -> Mention | None:
+    """The first mention of ``sentence`` (as ``within`` lists them) starting at or after ``offset``."""
+    starts = ctx._mention_starts
+    candidates = ctx.mentions[bisect.bisect_left(starts, offset) :] if starts is not None else ctx.mentions
+    for m in candidates:
+        if starts is not None and m.start >= sentence[1]:
+            return None
+        if sentence[0] <= m.start and offset <= m.start and m.end <= sentence[1]:
+            return m
+    return None

@@ -25,16 +25,22 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
     }
     lexicon_parks = lexicon.parks()
     by_record = {id(rec): e for e, rec in ctx.records.items() if isinstance(rec, lexicon.Park)}
+    parents: dict[tuple[str, str], list[str]] = {}  # (name, entity) → parents: each name read once
     for park in parks:
         name = ctx.text[park.start : park.end]
-        for inner, entity in names.items():
-            if entity != park.entity and inner in name and not name.endswith(inner):
-                yield ctx.relation(park.entity, "PART_OF", entity, ctx.sentence_of(park.start), "name", 0.85)
-        for inner, record in lexicon_parks.items():
-            if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity):
-                yield ctx.relation(
-                    park.entity, "PART_OF", by_record[id(record)], ctx.sentence_of(park.start), "name", 0.85
-                )
+        key = (name, park.entity)
+        if key not in parents:
+            parents[key] = [
+                entity
+                for inner, entity in names.items()
+                if entity != park.entity and inner in name and not name.endswith(inner)
+            ] + [
+                by_record[id(record)]
+                for inner, record in lexicon_parks.items()
+                if inner in name and not name.endswith(inner) and by_record.get(id(record)) not in (None, park.entity)
+            ]
+        for parent in parents[key]:
+            yield ctx.relation(park.entity, "PART_OF", parent, ctx.sentence_of(park.start), "name", 0.85)
     for first, second in zip(parks, parks[1:]):
         if first.end == second.start and first.entity != second.entity:
             yield ctx.relation(second.entity, "PART_OF", first.entity, ctx.sentence_of(second.start), "adjacent", 0.85)
@@ -216,7 +222,10 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for m in first_mention.values():
         if m.label != "PARK":
             continue
-        names = sorted({ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity}, key=len, reverse=True)
+        # longest first, names of one length in text order (a set's order changes with the
+        # process's hash seed: 福建自贸试验区 lay in 上海 or 福建 from one run to the next)
+        written = dict.fromkeys(ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity)
+        names = sorted(written, key=len, reverse=True)
         record = ctx.records.get(m.entity)
         in_name = next((p for p in map(_place_in_name, names) if p and _may_contain(p[1], record)), None)
         locality = next((p for p in map(_locality_in_name, names) if p and _may_contain(p[1], record)), None)
