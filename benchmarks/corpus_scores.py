@@ -5,8 +5,9 @@
     python benchmarks/corpus_scores.py --name "no xwlb" --relations /tmp/rel   # a relation model
 
 Each run adds (or replaces) one row set under its name in benchmarks/corpus_scores.json and
-rewrites benchmarks/corpus_scores.md from all of them. The test split is sealed: run this on it
-only when a piece of work is finished, and report what comes out.
+rewrites the table from all of them in benchmarks/accuracy.md (between its corpus markers). The
+test split is sealed: run this on it only when a piece of work is finished, and report what comes
+out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pipeline.evaluate import evaluate, predict, score  # noqa: E402
 from pipeline.gold import load_gold  # noqa: E402
 
 COLUMNS = ("entities", "COMPANY", "PARK", "company_park", "PARK_IN", "relations")
+START, END = "<!-- corpus scores: benchmarks/corpus_scores.py -->", "<!-- end of corpus scores -->"
 
 
 def main() -> None:
@@ -63,7 +65,15 @@ def main() -> None:
             for source, r in by_source.items():
                 cells = " | ".join(f"{r[k]['f1']:.3f}" if r.get(k) else "–" for k in COLUMNS)
                 lines.append(f"| {name} ({record['when']}) | {split} | {source} | {r['documents']} | {cells} |")
-    (ROOT / "benchmarks" / "corpus_scores.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    accuracy = ROOT / "benchmarks" / "accuracy.md"
+    text = accuracy.read_text(encoding="utf-8") if accuracy.exists() else "# Accuracy\n"
+    table = "\n".join([START, *lines, END])
+    if START in text:
+        text = text[: text.index(START)] + table + text[text.index(END) + len(END) :]
+    else:
+        title, _, rest = text.partition("\n")
+        text = f"{title}\n\n{table}\n{rest}"
+    accuracy.write_text(text, encoding="utf-8")
     print("\n".join(lines))
 
 

@@ -35,11 +35,9 @@ from .charnet import (
 )
 from .corpora import read_corpus
 from .gold import GoldDocument, load_gold
-from .ner import ORG_KIND_DIR
 from .normalise import normalise
 from .segment import word_spans
 
-ORG_KINDS = {"company": "COMPANY", "government": "ORG", "organization": "ORG"}
 UNKNOWN = "-"  # a span whose label the model must not learn either way
 ANY_ORG = "ORG*"  # an organisation of a kind the corpus does not give: ORG, COMPANY or PARK
 TRAINING_SETS = (
@@ -174,8 +172,8 @@ def train(
     silver: Iterable[Path] = (),
     **hyperparameters: object,
 ) -> Path:
-    """Train the BiLSTM-CRF on the corpora (needs torch: ``pip install parkgraph[train]``) and
-    the company/organisation classifier; the model folder is ``output``. The training data stay
+    """Train the BiLSTM-CRF on the corpora (needs torch: ``pip install parkgraph[train]``); the
+    model folder is ``output``. The training data stay
     in ``output.parent / (output.name + "-data")``; ``hyperparameters`` override
     ``bilstm_crf.Hyperparameters`` (``epochs=2``)."""
     from . import bilstm_crf
@@ -189,46 +187,4 @@ def train(
         shutil.rmtree(output)
     bilstm_crf.save(output, weights, record)
     shutil.copy(data / VOCABULARY, output / VOCABULARY)
-    if examples := org_kind_examples(corpora_dir):
-        train_org_kind(examples, output / ORG_KIND_DIR, seed)
     return output
-
-
-def org_kind_examples(corpora_dir: Path) -> list[tuple[str, str]]:
-    """(name, COMPANY or ORG) from CLUENER train, the one corpus that makes the split."""
-    documents = read_corpus(corpora_dir / "cluener2020" / "train.json", "cluener", ORG_KINDS)
-    names = {(normalise(d.text[e["start"] : e["end"]]), e["label"]) for d in documents for e in d.entities}
-    return sorted(names)
-
-
-def train_org_kind(examples: list[tuple[str, str]], output: Path, seed: int = 0, epochs: int = 8) -> dict:
-    """A character n-gram classifier: is a name without a telling head (腾讯, 新浪, 北约) a company
-    or another organisation? Saved in ``output``; returns its accuracy on a held-out tenth."""
-    import spacy
-    from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
-
-    fix_random_seed(seed)
-    rng = random.Random(seed)
-    examples = list(examples)
-    rng.shuffle(examples)
-    held_out, train_set = examples[: len(examples) // 10], examples[len(examples) // 10 :]
-    nlp = spacy.blank("zh")  # spaCy's zh default segments characters
-    model = {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 3}
-    textcat = nlp.add_pipe("textcat", config={"model": {**model, "no_output_layer": False, "length": 262144}})
-    for label in ("COMPANY", "ORG"):
-        textcat.add_label(label)
-
-    def example(name: str, label: str) -> Example:
-        return Example.from_dict(nlp.make_doc(name), {"cats": {"COMPANY": label == "COMPANY", "ORG": label == "ORG"}})
-
-    optimizer = nlp.initialize(lambda: [example(*x) for x in train_set[:100]])
-    for _ in range(epochs):
-        rng.shuffle(train_set)
-        for batch in minibatch(train_set, 32):
-            nlp.update([example(*x) for x in batch], sgd=optimizer)
-    right = sum(max(nlp(name).cats, key=nlp(name).cats.get) == label for name, label in held_out)
-    accuracy = right / max(1, len(held_out))
-    nlp.meta["performance"] = {"accuracy": accuracy, "held_out": len(held_out)}
-    nlp.to_disk(output)
-    return nlp.meta["performance"]
