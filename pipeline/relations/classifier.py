@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .candidates import candidates
-from .context import ACTORS, Context, Relation, invested_amount
+from .context import Context, Relation, invested_amount
 from .features import pair_features
 
 TYPES = ("LOCATED_IN", "INVESTS_IN")
@@ -83,7 +83,7 @@ class RelationModel:
             if relation == "INVESTS_IN":
                 ruled = by_key.get((head, relation, tail))
                 amount = ruled.amount if ruled is not None else None
-                if amount is None and sum(m.label in ACTORS for m in candidate.neighbours) == 1:
+                if amount is None and candidate.view.actors == 1:
                     amount = invested_amount(ctx, *candidate.sentence)
             out.append(ctx.relation(head, relation, tail, candidate.sentence, "classifier", round(p, 4), amount))
         return out + list(trusted.values())
