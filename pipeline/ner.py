@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from .charnet import WEIGHTS, CharNet
 from .grammar import HEAD_PATTERN, HEADS, is_specific_text
 from .lexicon import models_dir
+from .park_names import in_header_line
 from .tag import Candidate, MentionTagger
 
 LabelOf = Callable[[str, str], str]  # (name, the model's label) → ours
@@ -53,8 +54,8 @@ def model_mention(
     if start == end or "\n" in text[start:end] or text.startswith(ANAPHORIC_OPENINGS, start):
         return None
     label = label_of(text[start:end], label)
-    if label == "PARK" and (start := park_start(text, start, end)) is None:
-        return None
+    if label == "PARK" and (in_header_line(text, start, end) or (start := park_start(text, start, end)) is None):
+        return None  # a park named in a page header states nothing about it (park_names.py)
     return Candidate(start, end, label, source, score)
 
 

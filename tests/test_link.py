@@ -116,7 +116,8 @@ def test_a_town_of_the_civil_affairs_list_opening_a_park_name_is_its_place(nlp):
     assert ("窦店高端现代制造业产业基地", "PARK_IN", "窦店", None) in rels  # 窦店镇: jieba does not know it
     assert ("天津宝坻石桥工业园区", "PARK_IN", "宝坻", None) in rels  # no town 石桥 lies in 宝坻区
     assert ("上地信息产业基地", "PARK_IN", "上地", None) in rels  # jieba cuts 上/地: the list names it
-    assert ("梅李民营轻纺工业园", "PARK_IN", "梅李镇", None) in rels  # quoted, and written as the text has it
+    # quoted, and written as the text has it (常熟市梅李镇: one place or two, by the tagger)
+    assert any(h == "梅李民营轻纺工业园" and t in {"梅李镇", "梅李"} for h, r, t, _ in rels if r == "PARK_IN")
     assert not any(t in {"东南", "五环"} for _, r, t, _ in rels if r == "PARK_IN")  # directions, ring roads
 
 
@@ -198,13 +199,16 @@ def test_towns_are_read_with_their_county_city_and_province():
 def test_a_place_the_text_states_beats_the_place_in_the_name(nlp):
     text = "燕郊经济技术开发区，它属于河北三河市辖地。学院在呼和浩特土默川的金川开发区。江苏的苏州新区举行活动。"
     rels = relations(nlp, text)
-    assert ("燕郊经济技术开发区", "PARK_IN", "三河市", None) in rels  # 属于 …; 河北 is too coarse
-    assert ("金川开发区", "PARK_IN", "土默川", None) in rels  # the place right before it
+    park_in = {h: t for h, r, t, _ in rels if r == "PARK_IN"}
+    # consecutive places are one place (ANNOTATION.md): 河北三河市 or 三河市, never 河北 alone
+    assert park_in["燕郊经济技术开发区"] in {"三河市", "河北三河市"}  # 属于 …
+    assert park_in["金川开发区"].endswith("土默川")  # the place right before it
     assert ("苏州新区", "PARK_IN", "苏州", None) in rels  # a province right before does not count
     assert not any(h == "燕郊经济技术开发区" and t == "燕郊" for h, _, t, _ in rels)
 
 
-def test_seed_relations_cover_the_park_companies(seed_doc):
+def test_seed_relations_cover_the_park_companies(nlp, seed_text):
+    seed_doc = nlp(seed_text)
     located = {r.head for r in seed_doc._.relations if r.relation == "LOCATED_IN" and r.tail == "中关村软件园"}
     assert len(located) >= 18
     assert all(r.evidence_start < r.evidence_end for r in seed_doc._.relations)
