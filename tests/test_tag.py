@@ -33,7 +33,9 @@ def test_generic_phrases_are_not_names(rules_nlp, text):
 
 def test_places_come_from_the_gazetteer_not_inside_words(nlp):
     found = ents(nlp, "湖南长沙和美国、日本的企业在东方明珠附近")
-    assert ("长沙", "LOC") in found and ("美国", "LOC") in found and ("日本", "LOC") in found
+    # consecutive places are one place (ANNOTATION.md): 湖南长沙, or 长沙 after a separate 湖南
+    assert {("长沙", "LOC"), ("湖南长沙", "LOC")} & set(found)
+    assert ("美国", "LOC") in found and ("日本", "LOC") in found
     assert ("东方", "LOC") not in found
 
 
