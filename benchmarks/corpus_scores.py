@@ -3,6 +3,7 @@
     python benchmarks/corpus_scores.py --name "after"                         # the pipeline as it is
     python benchmarks/corpus_scores.py --name "before" --dev-out D --test-out T   # saved output folders
     python benchmarks/corpus_scores.py --name "no xwlb" --relations /tmp/rel   # a relation model
+    python benchmarks/corpus_scores.py --table-only   # rewrite the table (after benchmarks/accuracy.py)
 
 Each run adds (or replaces) one row set under its name in benchmarks/corpus_scores.json and
 rewrites the table from all of them in benchmarks/accuracy.md (between its corpus markers). The
@@ -30,7 +31,8 @@ START, END = "<!-- corpus scores: benchmarks/corpus_scores.py -->", "<!-- end of
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--name", required=True)
+    parser.add_argument("--name")
+    parser.add_argument("--table-only", action="store_true", help="only rewrite the table from the saved runs")
     parser.add_argument("--dev-out", type=Path, help="an output folder of the dev texts, instead of running")
     parser.add_argument("--test-out", type=Path, help="an output folder of the test texts, instead of running")
     parser.add_argument("--relations", default="relations")
@@ -40,7 +42,7 @@ def main() -> None:
     record_path = ROOT / "benchmarks" / "corpus_scores.json"
     records = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {}
     rows = {}
-    for split in args.splits.split(","):
+    for split in [] if args.table_only else args.splits.split(","):
         gold = load_gold(ROOT / "corpus" / "gold" / f"{split}.jsonl")
         folder = getattr(args, f"{split}_out")
         began = time.time()
@@ -52,7 +54,10 @@ def main() -> None:
             for source, v in data["by_source"].items()
         }
         print(f"{split}: {time.time() - began:.0f} s")
-    records[args.name] = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rows": rows}
+    if not args.table_only:
+        if not args.name:
+            parser.error("--name is required unless --table-only")
+        records[args.name] = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "rows": rows}
     record_path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = [
         "# The corpus's gold splits, per source (F1; written by benchmarks/corpus_scores.py)",
