@@ -304,11 +304,14 @@ def train_ner(
 
       parkgraph train ner ../shared/data --data-only --out ner-data
     """
-    from .train import GOLD_FILES, SILVER, TRAINING_SETS, write_data
+    from .train import GOLD_FILES, NO_SILVER, SILVER, TRAINING_SETS, write_data
     from .train import train as run_training
 
     exclude = exclude if exclude is not None else [path for path in GOLD_FILES if path.exists()]
-    silver = silver if silver is not None else [SILVER] if SILVER.exists() else []
+    if silver is None and not SILVER.exists():
+        console.print(f"[red]error:[/red] {NO_SILVER}")
+        raise typer.Exit(2)
+    silver = silver if silver is not None else [SILVER]
     missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
     missing += [str(path) for path in [*exclude, *silver] if not path.exists()]
     if missing:
@@ -360,9 +363,13 @@ def train_relations(
     """
     from .gold import GoldError, load_gold
     from .relations.training import train as run_training
+    from .train import NO_SILVER, SILVER
 
+    if data is None and not SILVER.exists():
+        console.print(f"[red]error:[/red] {NO_SILVER}")
+        raise typer.Exit(2)
     try:
-        default = [Path("corpus/silver/train.jsonl"), Path("seeds/gold/seed.jsonl")]
+        default = [SILVER, Path("seeds/gold/seed.jsonl")]
         documents = [d for path in data or default for d in load_gold(path)]
         dev_documents = load_gold(dev)
     except GoldError as error:

@@ -57,7 +57,9 @@ TRAINING_SETS = (
     ),
 )
 MODEL_LABELS = ("PERSON", "LOC", "ORG", "COMPANY", "PARK")  # the silver's labels the model learns
+# built, not committed (its texts stay in ../shared/data): `python corpus/tools/build.py`
 SILVER = Path(__file__).resolve().parent.parent / "corpus" / "silver" / "train.jsonl"
+NO_SILVER = f"{SILVER} is not built: run `python corpus/tools/build.py` (it reads the texts from ../shared/data)"
 SILVER_COPIES = 2
 DEV_SHARE = 0.04
 BEGINS = numpy.array([tag.startswith("B-") for tag in TAGS])

@@ -23,6 +23,26 @@ def test_corpus_files_validate():
     assert {r["source"] for r in files["test"]} >= {"xwlb"}
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not (CORPUS.parent.parent / "shared" / "data").is_dir(), reason="needs ../shared/data (the texts)")
+def test_silver_annotations_validate_against_their_texts():
+    """The silver is not committed: its annotations are, and every one converts and validates
+    against the text it was made for; none is a gold document or near one of the test split."""
+    build = importlib.import_module("build")
+    written = {
+        doc.doc_id
+        for path in (CORPUS / "annotations" / "silver").glob("*.ann")
+        for doc in build.parse(path.read_text("utf-8"))
+    }
+    assert len(build.annotated("silver")) == len(written) >= 2000  # every annotated document converts
+    files, _ = validate.validate(CORPUS)
+    gold_ids = {r["doc_id"] for split in ("dev", "test") for r in files[split]}
+    silver = build.silver_records(gold_ids, files["test"])
+    assert len(silver) >= 2000
+    assert [p for r in silver for p in validate.record_problems(r)] == []
+    assert validate.near_duplicates_of_test(silver, files["test"]) == []
+
+
 def test_annotation_longest_span_wins_and_occurrences_select():
     text = "北京云帆科技有限公司位于北京中关村软件园。北京很大。"
     (doc,) = ann.parse(

@@ -6,7 +6,8 @@ reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts 
 ../shared/data by document id) and writes:
 - corpus/gold/dev.jsonl, corpus/gold/test.jsonl: the gold documents annotated so far, each line in
   the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
-- corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of one;
+- corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of a
+  test one (not committed: its texts stay in ../shared/data; the training commands read it);
 - with ``--agreement``, corpus/agreement.md: the doubly annotated documents scored one annotation
   against the other (meaningful before adjudication, which edits the first annotation);
 - corpus/counts.md: documents, mentions and relations per file and source.
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import sources
 from ann import AnnotationError, parse, to_record
-from draw import near_duplicate, shingles
+from validate import near_duplicates_of_test
 
 CORPUS = Path(__file__).resolve().parents[1]
 
@@ -117,6 +118,13 @@ def counts(files: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
+    """The silver documents: none a gold document, none a near-duplicate of a gold test one."""
+    records = [with_metadata(r, "train") for d, r in annotated("silver").items() if d not in gold_ids]
+    near = set(near_duplicates_of_test(records, test))
+    return [r for r in records if r["doc_id"] not in near]
+
+
 def main() -> None:
     draw = json.loads((CORPUS / "draw.json").read_text(encoding="utf-8"))
     gold_records, double_records = annotated("gold"), annotated("double")
@@ -127,14 +135,8 @@ def main() -> None:
             CORPUS / "gold" / f"{split}.jsonl",
             [with_metadata(gold_records[d], split) for d in ids if d in gold_records],
         )
-    test_shingles = [shingles(gold_records[d]["text"]) for d in gold_records if split_of.get(d) == "test"]
-    silver_records = annotated("silver")
-    silver = [
-        with_metadata(r, "train")
-        for d, r in silver_records.items()
-        if d not in split_of and not any(near_duplicate(shingles(r["text"]), t) for t in test_shingles)
-    ]
-    write(CORPUS / "silver" / "train.jsonl", silver)
+    test = [r for d, r in gold_records.items() if split_of.get(d) == "test"]
+    write(CORPUS / "silver" / "train.jsonl", silver_records(set(split_of), test))
     if "--agreement" in sys.argv and set(double_records) & set(gold_records):
         (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
     files = {
