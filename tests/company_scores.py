@@ -7,25 +7,25 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.evaluate import Counts
+
 WRITTEN = Path(__file__).resolve().parent / "data" / "companies_written.jsonl"
 
 
 @dataclass
 class Scores:
-    true_positives: int = 0
-    false_positives: int = 0
-    false_negatives: int = 0
+    spans: Counts = field(default_factory=Counts)  # COMPANY spans, strict (the evaluator's counts)
     linked_right: int = 0
     linkable_found: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
-        return self.true_positives / max(1, self.true_positives + self.false_positives)
+        return self.spans.scores()["precision"]
 
     @property
     def recall(self) -> float:
-        return self.true_positives / max(1, self.true_positives + self.false_negatives)
+        return self.spans.scores()["recall"]
 
     @property
     def linking(self) -> float:
@@ -43,10 +43,10 @@ def score(nlp, examples: list[dict]) -> Scores:
         expected = {(c["start"], c["end"]): c["canonical"] for c in example["companies"]}
         for span, canonical in expected.items():
             if span not in found:
-                scores.false_negatives += 1
+                scores.spans.fn += 1
                 scores.errors.append(f"missed {example['text'][span[0] : span[1]]}: {example['text']}")
                 continue
-            scores.true_positives += 1
+            scores.spans.tp += 1
             if canonical is not None:
                 scores.linkable_found += 1
                 if found[span] == canonical:
@@ -54,6 +54,6 @@ def score(nlp, examples: list[dict]) -> Scores:
                 else:
                     scores.errors.append(f"linked {found[span]} for {canonical}: {example['text']}")
         for span in found.keys() - expected.keys():
-            scores.false_positives += 1
+            scores.spans.fp += 1
             scores.errors.append(f"spurious {example['text'][span[0] : span[1]]}: {example['text']}")
     return scores

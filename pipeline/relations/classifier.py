@@ -50,12 +50,13 @@ class RelationModel:
         z = self.bias[relation] + sum(weights.get(name, 0.0) * value for name, value in features.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def scores(self, ctx: Context, rules: list[Relation]) -> dict[tuple[str, str, str], tuple[float, object]]:
+    def scores(
+        self, ctx: Context, rules: dict[tuple[str, str, str], Relation]
+    ) -> dict[tuple[str, str, str], tuple[float, object]]:
         """(actor, type, park) → (highest probability over its mention pairs, that pair)."""
-        by_key = {(r.head, r.relation, r.tail): r for r in rules}
         best: dict[tuple[str, str, str], tuple[float, object]] = {}
         for candidate in candidates(ctx):
-            features = pair_features(ctx, candidate, by_key)
+            features = pair_features(ctx, candidate, rules)
             for relation in TYPES:
                 p = self.probability(relation, features)
                 key = (candidate.actor.entity, relation, candidate.park.entity)
@@ -74,7 +75,7 @@ class RelationModel:
             if r.relation in TYPES and self.rules.get(r.method, 0.0) > 0.5
         }
         out = []
-        for (head, relation, tail), (p, candidate) in self.scores(ctx, rules).items():
+        for (head, relation, tail), (p, candidate) in self.scores(ctx, by_key).items():
             if (head, relation, tail) in trusted:
                 continue
             if p < self.thresholds[relation]:
