@@ -308,15 +308,15 @@ def train_ner(
     from .train import train as run_training
 
     exclude = exclude if exclude is not None else [path for path in GOLD_FILES if path.exists()]
+    missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
+    missing += [str(path) for path in [*exclude, *(silver or [])] if not path.exists()]
+    if missing:
+        console.print(f"[red]error:[/red] {corpora} lacks {', '.join(missing)}")
+        raise typer.Exit(2)
     if silver is None and not SILVER.exists():
         console.print(f"[red]error:[/red] {NO_SILVER}")
         raise typer.Exit(2)
     silver = silver if silver is not None else [SILVER]
-    missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
-    missing += [str(path) for path in [*exclude, *silver] if not path.exists()]
-    if missing:
-        console.print(f"[red]error:[/red] {corpora} lacks {', '.join(missing)}")
-        raise typer.Exit(2)
     if data_only:
         counts = write_data(corpora, out, seed=seed, exclude=exclude, silver=silver)
         console.print(f"training data → {out}/ ({counts['train']} train, {counts['dev']} dev sentences)")

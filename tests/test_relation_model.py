@@ -87,3 +87,14 @@ def test_the_component_takes_company_park_relations_from_the_model(nlp, tmp_path
     relations = {(r.head, r.relation, r.tail, r.method) for r in doc._.relations}
     assert ("星海科技有限公司", "LOCATED_IN", "苏州工业园区", "classifier") in relations
     assert all(0.0 <= r.confidence <= 1.0 for r in doc._.relations)
+
+
+def test_training_without_the_built_silver_says_how_to_build_it(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import pipeline.train
+    from pipeline.cli import app
+
+    monkeypatch.setattr(pipeline.train, "SILVER", tmp_path / "train.jsonl")
+    result = CliRunner().invoke(app, ["train", "relations", "--out", str(tmp_path / "model")])
+    assert result.exit_code == 2 and "corpus/tools/build.py" in result.output.replace("\n", "")
