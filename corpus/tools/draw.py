@@ -36,6 +36,10 @@ OTHER_PARK_WORD = re.compile(
     r"工业园|科技园|软件园|科学城|科创城|产业基地|综保区|保税港区|片区|新区|示范区|合作区|产业园"
 )
 SETTLING = re.compile(r"入驻|落户|进驻|落地|投资|签约|开工|投产|迁入|扎根|设立")
+# the last group: any item, park-flagged or not, that names a company, a park of any kind and a
+# settling verb, which no earlier group took (drawn to grow the company→park relations)
+ANY_PARK_WORD = re.compile(PARK_WORD.pattern + "|" + OTHER_PARK_WORD.pattern + "|工业区|物流园|试验区|港区|综保区")
+COMPANY_WORD = re.compile(r"公司|集团|企业")
 SEED = 12
 
 
@@ -122,12 +126,24 @@ def main() -> None:
     ]
     taken = set(silver_negative)
     silver_settling = [d for d in (f"xwlb-a{i}" for i in settling) if d not in taken and clean(d)]
+    taken |= set(silver_xwlb) | set(silver_more) | set(silver_settling)
+    park_ids = {item["text"]: i for i, item in enumerate(sources.xwlb("p"))}
+    silver_relations = []
+    for i, item in enumerate(everything):
+        text = item["text"]
+        if len(text) > 2000 or not (SETTLING.search(text) and ANY_PARK_WORD.search(text) and COMPANY_WORD.search(text)):
+            continue
+        doc_id = f"xwlb-p{park_ids[text]}" if text in park_ids else f"xwlb-a{i}"
+        if doc_id not in taken and clean(doc_id):
+            silver_relations.append(doc_id)
+            taken.add(doc_id)
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,
         "corpora": silver_corpora,
         "xwlb_park_no_org": silver_more,
         "xwlb_settling": silver_settling,
+        "xwlb_relations": silver_relations,
     }
     (CORPUS / "draw.json").write_text(
         json.dumps({"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1)
@@ -168,6 +184,8 @@ def write_batches(gold: dict, double: list[str], silver: dict) -> None:
         write_batch(f"silver-y{k:03d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_settling"], 20)):
         write_batch(f"silver-z{k:03d}", ids)
+    for k, ids in enumerate(chunks(silver["xwlb_relations"], 15)):
+        write_batch(f"silver-w{k:03d}", ids)
 
 
 if __name__ == "__main__":
