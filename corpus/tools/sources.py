@@ -10,6 +10,7 @@ Document ids say where a text comes from, so a gold or silver line can always be
 | ``cluener-<split>-<N>`` | cluener2020/<split>.json, 0-based line N | ``text`` |
 | ``resume-<split>-<N>`` | resume_ner/<split>.char.bmes, 0-based sentence N | the characters |
 | ``pd-<split>-<N>`` | peoples_daily_ner/example.<split>, 0-based sentence N | the characters |
+| ``synth-<batch>-<N>`` | corpus/synthetic/<batch>.jsonl (this project's own texts, see its README) | ``text`` |
 
 ``<first>_<last>`` instead of N joins consecutive sentences, as tests/data/park_dev.jsonl does.
 """
@@ -27,6 +28,14 @@ sys.path.insert(0, str(ROOT))
 from pipeline.corpora import _read_tagged_lines, _text_lines  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
+SYNTHETIC = ROOT / "corpus" / "synthetic"
+
+
+@cache
+def synthetic(batch: str) -> dict[str, str]:
+    """doc_id → text of one file of written documents (corpus/synthetic/<batch>.jsonl)."""
+    with open(SYNTHETIC / f"{batch}.jsonl", encoding="utf-8") as f:
+        return {record["doc_id"]: record["text"] for record in map(json.loads, f)}
 
 
 @cache
@@ -53,12 +62,15 @@ def sentences(corpus: str, split: str) -> list[str]:
 
 
 def source_of(doc_id: str) -> str:
-    """The source a document counts under in per-source reports: xwlb, msra, cluener, resume, pd."""
+    """The source a document counts under in per-source reports: xwlb, msra, cluener, resume,
+    pd, synth."""
     return doc_id.split("-", 1)[0]
 
 
 def text_of(doc_id: str) -> str:
     corpus, _, rest = doc_id.partition("-")
+    if corpus == "synth":
+        return synthetic(rest.rpartition("-")[0])[doc_id]
     if corpus == "xwlb":
         return xwlb(rest[0])[int(rest[1:])]["text"]
     split, _, index = rest.rpartition("-")
