@@ -26,7 +26,6 @@ from torch import nn
 
 # charnet.py's constants, repeated so that this file runs without the package
 TAG_COUNT = 11  # len(TAGS): O, then B- and I- of PERSON, LOC, ORG, COMPANY, PARK
-FEATURE_COUNT = 4  # character, bigram, word shape, lexicon shape
 MISSING, ANY_ORG_BEGIN, ANY_ORG_INSIDE = -1, -2, -3
 ORG_TAGS = {ANY_ORG_BEGIN: (5, 7, 9), ANY_ORG_INSIDE: (6, 8, 10)}  # B-/I- of ORG, COMPANY, PARK
 
@@ -39,6 +38,7 @@ class Hyperparameters:
     bigram_dim: int = 64
     word_dim: int = 16
     lexicon_dim: int = 16
+    knowledge_dim: int = 8  # each kind of the lexicons' names (gazetteer.py), where the data has them
     hidden: int = 128  # per direction: 192 is 0.4 points better on MSRA and 1.6× slower (MODEL_CARD.md)
     dropout: float = 0.3
     learn_rate: float = 0.002
@@ -54,6 +54,7 @@ class BiLSTMCRF(nn.Module):
     def __init__(self, sizes: list[int], hp: Hyperparameters) -> None:
         super().__init__()
         dims = [hp.char_dim, hp.bigram_dim, hp.word_dim, hp.lexicon_dim]
+        dims += [hp.knowledge_dim] * (len(sizes) - len(dims))
         self.embed = nn.ModuleList(nn.Embedding(n, d, padding_idx=0) for n, d in zip(sizes, dims))
         self.dropout = nn.Dropout(hp.dropout)
         self.lstm = nn.LSTM(sum(dims), hp.hidden, batch_first=True, bidirectional=True)
@@ -67,7 +68,7 @@ class BiLSTMCRF(nn.Module):
         )
 
     def emissions(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        """(batch, 4, width) ids → (batch, width, tags) scores."""
+        """(batch, features, width) ids → (batch, width, tags) scores."""
         x = torch.cat([embed(ids[:, k]) for k, embed in enumerate(self.embed)], dim=-1)
         packed = nn.utils.rnn.pack_padded_sequence(
             self.dropout(x), lengths.cpu(), batch_first=True, enforce_sorted=False
@@ -117,7 +118,7 @@ class BiLSTMCRF(nn.Module):
 
 
 def sentences(data: dict[str, numpy.ndarray], split: str) -> list[tuple[numpy.ndarray, numpy.ndarray]]:
-    """(features (4, n), tags (n,)) of each sentence of a split in the data file."""
+    """(features (features, n), tags (n,)) of each sentence of a split in the data file."""
     features, tags, offsets = data[f"{split}_features"], data[f"{split}_tags"], data[f"{split}_offsets"]
     return [(features[:, a:b], tags[a:b]) for a, b in zip(offsets, offsets[1:])]
 
@@ -125,7 +126,7 @@ def sentences(data: dict[str, numpy.ndarray], split: str) -> list[tuple[numpy.nd
 def _batch(items: list[tuple[numpy.ndarray, numpy.ndarray]], device: str):
     lengths = torch.tensor([len(t) for _, t in items])
     width = int(lengths.max())
-    ids = torch.zeros((len(items), FEATURE_COUNT, width), dtype=torch.long)
+    ids = torch.zeros((len(items), items[0][0].shape[0], width), dtype=torch.long)
     tags = torch.zeros((len(items), width), dtype=torch.long)
     for row, (x, y) in enumerate(items):
         ids[row, :, : len(y)] = torch.from_numpy(x)
@@ -170,10 +171,15 @@ def fit(data: dict[str, numpy.ndarray], hp: Hyperparameters, log=print) -> tuple
     device = "cuda" if torch.cuda.is_available() else "cpu"
     train, dev = sentences(data, "train"), sentences(data, "dev")
     model = BiLSTMCRF([int(n) for n in data["sizes"]], hp)
-    if hp.init:  # a model of fewer tags (the 7 of PERSON, LOC, ORG) fills the first rows of the tag layers
+    if hp.init:
+        # a model of fewer tags (the 7 of PERSON, LOC, ORG) fills the first rows of the tag layers,
+        # one of fewer features the first columns of the LSTM's input; what it lacks starts at zero,
+        # so training begins from the old model's predictions
         state = model.state_dict()
         for name, value in numpy.load(Path(hp.init) / "weights.npz").items():
             rows = tuple(slice(0, n) for n in value.shape)
+            if value.shape != tuple(state[name].shape):
+                state[name].zero_()
             state[name][rows] = torch.from_numpy(value.astype("float32"))
         model.load_state_dict(state)
     model.to(device)

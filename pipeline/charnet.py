@@ -9,7 +9,9 @@ idea of Lattice-LSTM and SoftLexicon:
 - the bigram starting at it;
 - its jieba word's shape: position in the word (S/B/M/E) and the word's length (2, 3, 4+);
 - the dictionary words around it: whether a jieba dictionary word of two or more characters
-  starts, ends or runs through it (from jieba's word graph, so words jieba did not choose count).
+  starts, ends or runs through it (from jieba's word graph, so words jieba did not choose count);
+- in models trained with them (``Vocabulary.knowledge``), four more: the same three bits for the
+  names of real companies, parks, places and organisations the lexicons hold (``gazetteer.py``).
 
 Training (``bilstm_crf.py``, torch) and inference (here: ONNX Runtime for the network, numpy
 for the CRF's Viterbi decoding) read the same features, so the pipeline needs no torch.
@@ -26,6 +28,9 @@ from pathlib import Path
 
 import jieba
 import numpy
+
+from .gazetteer import KINDS as KNOWN_KINDS
+from .gazetteer import knowledge_shapes, span_bits
 
 # MSRA's three types first, then the project's own split of organisations: a model trained on
 # the first three (7 tags) reads the first 7 tags of this list, one trained on all five reads 11
@@ -61,9 +66,8 @@ def _inside(starts: numpy.ndarray, ends: numpy.ndarray) -> numpy.ndarray:
 def lexicon_shapes(text: str) -> numpy.ndarray:
     """Per character, bits of the dictionary words of 2+ characters around it: 1 one starts here,
     2 one runs through (neither starts nor ends), 4 one ends here."""
-    shapes = numpy.zeros(len(text), dtype="int64")
     if not text:
-        return shapes
+        return numpy.zeros(0, dtype="int64")
     words = [
         (start, last)
         for start, ends in jieba.dt.get_DAG(text).items()
@@ -71,15 +75,8 @@ def lexicon_shapes(text: str) -> numpy.ndarray:
         for last in ends
         if last > start
     ]
-    if words:
-        starts, lasts = numpy.array(words, dtype="int64").T
-        # a word covers start+1 … last-1: +1 where that begins, -1 where it stops, summed left to right
-        through = numpy.cumsum(numpy.bincount(starts + 1, minlength=len(text) + 1)[: len(text)])
-        through -= numpy.cumsum(numpy.bincount(lasts, minlength=len(text) + 1)[: len(text)])
-        shapes |= 2 * (through > 0)
-        shapes[starts] |= 1
-        shapes[lasts] |= 4
-    return shapes
+    starts, lasts = numpy.array(words, dtype="int64").reshape(-1, 2).T
+    return span_bits(len(text), starts, lasts)
 
 
 def code_points(text: str) -> numpy.ndarray:
@@ -112,10 +109,12 @@ class IdTable:
 
 @dataclass
 class Vocabulary:
-    """Characters and bigrams seen in training, each with its row in the embedding tables."""
+    """Characters and bigrams seen in training, each with its row in the embedding tables;
+    ``knowledge``: the features include the lexicons' names (``gazetteer.knowledge_shapes``)."""
 
     chars: dict[str, int]
     bigrams: dict[str, int]
+    knowledge: bool = False
 
     def __post_init__(self) -> None:
         chars = {char: i for char, i in self.chars.items() if len(char) == 1}
@@ -126,43 +125,54 @@ class Vocabulary:
             bigram_codes(code_points("".join(pairs)))[::2], numpy.array(list(pairs.values()), dtype="int64")
         )
 
+    @property
+    def feature_count(self) -> int:
+        return 4 + len(KNOWN_KINDS) * self.knowledge
+
     @classmethod
     def build(cls, texts: Sequence[str], max_bigrams: int = 50_000) -> Vocabulary:
-        """Every character; the ``max_bigrams`` most frequent bigrams seen twice or more."""
+        """Every character; the ``max_bigrams`` most frequent bigrams seen twice or more; the
+        lexicons' names as features."""
         from collections import Counter
 
         chars = sorted({c for t in texts for c in t})
         bigram_counts = Counter(t[i : i + 2] for t in texts for i in range(len(t) - 1))
         frequent = sorted((-n, b) for b, n in bigram_counts.items() if n >= 2)[:max_bigrams]
         bigrams = sorted(b for _, b in frequent)
-        return cls({c: i + 2 for i, c in enumerate(chars)}, {b: i + 2 for i, b in enumerate(bigrams)})
+        return cls({c: i + 2 for i, c in enumerate(chars)}, {b: i + 2 for i, b in enumerate(bigrams)}, True)
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls({c: i + 2 for i, c in enumerate(data["chars"])}, {b: i + 2 for i, b in enumerate(data["bigrams"])})
+        return cls(
+            {c: i + 2 for i, c in enumerate(data["chars"])},
+            {b: i + 2 for i, b in enumerate(data["bigrams"])},
+            data.get("knowledge", False),
+        )
 
     def save(self, path: Path) -> None:
-        data = {"chars": list(self.chars), "bigrams": list(self.bigrams)}
+        data = {"chars": list(self.chars), "bigrams": list(self.bigrams), "knowledge": self.knowledge}
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     def features(self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[numpy.ndarray]:
-        """(4, len(text)) ids per (text, jieba word offsets): character, bigram, word shape,
-        lexicon shape. The pieces are read as one text joined by line breaks, so numpy's cost per
-        call is paid once for them all; no dictionary word spans a line break, and a piece's last
-        bigram is cut off at it."""
+        """(feature_count, len(text)) ids per (text, jieba word offsets): character, bigram, word
+        shape, lexicon shape, then the knowledge shapes of ``KNOWN_KINDS``. The pieces are read
+        as one text joined by line breaks, so numpy's cost per call is paid once for them all; no
+        dictionary word spans a line break, and a piece's last bigram is cut off at it."""
         texts = [text for text, _ in pieces]
         lengths = numpy.array([len(text) for text in texts], dtype="int64")
         starts = numpy.cumsum(lengths + 1) - lengths - 1
         joined = "\n".join(texts)
         codes = code_points(joined)
-        out = numpy.full((4, len(joined)), UNKNOWN, dtype="int64")
+        out = numpy.full((self.feature_count, len(joined)), UNKNOWN, dtype="int64")
         out[0] = self._char_ids(codes)
         out[1, :-1] = self._bigram_ids(bigram_codes(codes))
         out[1, (starts + lengths - 1)[lengths > 0]] = UNKNOWN
         words = [(start + a, start + b) for start, (_, spans) in zip(starts.tolist(), pieces) for a, b in spans]
         out[2] = word_shapes(len(joined), words)
         out[3] = lexicon_shapes(joined)
+        if self.knowledge:
+            out[4:] = knowledge_shapes(joined)
         return [out[:, start : start + length] for start, length in zip(starts.tolist(), lengths.tolist())]
 
 
@@ -213,7 +223,7 @@ def _runs(lengths: Sequence[int], batch_chars: int) -> Iterator[range]:
 
 
 def onnx_model(weights: dict[str, numpy.ndarray]) -> bytes:
-    """The network up to its tag scores as an ONNX graph: four embedding lookups, one
+    """The network up to its tag scores as an ONNX graph: an embedding lookup per feature, one
     bidirectional LSTM over each sequence's own length, the output layer. ONNX Runtime's fused
     LSTM kernel runs it 1.7× faster than the same steps in numpy (measured on the shipped model)."""
     from onnx import TensorProto, helper, numpy_helper
@@ -222,8 +232,9 @@ def onnx_model(weights: dict[str, numpy.ndarray]) -> bytes:
     # torch's gate order i, f, g, o → ONNX's i, o, f, c
     gates = numpy.r_[0:hidden, 3 * hidden : 4 * hidden, hidden : 2 * hidden, 2 * hidden : 3 * hidden]
     directions = ("", "_reverse")
+    features = sum(name.startswith("embed.") for name in weights)
     tables = {
-        **{f"table{i}": weights[f"embed.{i}.weight"] for i in range(4)},
+        **{f"table{i}": weights[f"embed.{i}.weight"] for i in range(features)},
         "W": numpy.stack([weights[f"lstm.weight_ih_l0{d}"][gates] for d in directions]),
         "R": numpy.stack([weights[f"lstm.weight_hh_l0{d}"][gates] for d in directions]),
         "B": numpy.stack(
@@ -235,8 +246,8 @@ def onnx_model(weights: dict[str, numpy.ndarray]) -> bytes:
     initializers = [numpy_helper.from_array(a.astype("float32"), name) for name, a in tables.items()]
     initializers.append(numpy_helper.from_array(numpy.array([0, 0, 2 * hidden], dtype="int64"), "shape"))
     nodes = [
-        *(helper.make_node("Gather", [f"table{i}", f"ids{i}"], [f"x{i}"]) for i in range(4)),
-        helper.make_node("Concat", [f"x{i}" for i in range(4)], ["x"], axis=2),
+        *(helper.make_node("Gather", [f"table{i}", f"ids{i}"], [f"x{i}"]) for i in range(features)),
+        helper.make_node("Concat", [f"x{i}" for i in range(features)], ["x"], axis=2),
         helper.make_node(
             "LSTM", ["x", "W", "R", "B", "lengths"], ["y"], hidden_size=hidden, direction="bidirectional"
         ),  # y: (time, direction, batch, H)
@@ -248,7 +259,7 @@ def onnx_model(weights: dict[str, numpy.ndarray]) -> bytes:
     graph = helper.make_graph(
         nodes,
         "charnet",
-        [helper.make_tensor_value_info(f"ids{i}", TensorProto.INT64, ["time", "batch"]) for i in range(4)]
+        [helper.make_tensor_value_info(f"ids{i}", TensorProto.INT64, ["time", "batch"]) for i in range(features)]
         + [helper.make_tensor_value_info("lengths", TensorProto.INT32, ["batch"])],
         [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["time", "batch", len(weights["out.bias"])])],
         initializers,
@@ -320,15 +331,16 @@ class CharNet:
         return found
 
     def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
-        """Best tag path of each (4, length) feature array."""
+        """Best tag path of each (features, length) array."""
         lengths = numpy.array([x.shape[1] for x in inputs])
         width = int(lengths.max(initial=0))
         if width == 0:
             return [numpy.zeros(0, dtype="int64") for _ in inputs]
-        ids = numpy.zeros((4, width, len(inputs)), dtype="int64")  # time-major, as ONNX's LSTM reads
+        features = inputs[0].shape[0]
+        ids = numpy.zeros((features, width, len(inputs)), dtype="int64")  # time-major, as ONNX's LSTM reads
         for row, x in enumerate(inputs):
             ids[:, : x.shape[1], row] = x
-        feeds = {f"ids{i}": ids[i] for i in range(4)} | {"lengths": lengths.astype("int32")}
+        feeds = {f"ids{i}": ids[i] for i in range(features)} | {"lengths": lengths.astype("int32")}
         (scores,) = self.session.run(None, feeds)
         return self._viterbi(scores.transpose(1, 0, 2), lengths)
 

@@ -93,6 +93,21 @@ def lookup(name: str) -> Company | None:
     return company if company is not None and short == company.short_name else None
 
 
+def another_place_before(text_before: str, company: Company) -> bool:
+    """Does the name stand after a place other than its company's own? 广东省建科院 is not
+    深圳市建筑科学研究院 (建科院): a place written before a short name that the registered name
+    opens with another place names another firm. A place inside the company's (福田 for a
+    深圳 firm) or no place in the registered name (深圳比亚迪) does not."""
+    places = lexicon.places()
+    own = next((places[company.name[:i]] for i in range(4, 1, -1) if company.name[:i] in places), None)
+    if own is None:
+        return False
+    before = next((places[text_before[-i:]] for i in range(4, 1, -1) if text_before[-i:] in places), None)
+    if before is None or before.name == own.name:
+        return False
+    return own.name not in (before.city, before.province)
+
+
 # Tags of jieba's words that are names rather than ordinary words.
 NAME_TAGS = {"nz", "nt", "nr", "nrt", "j"}
 COMMON_WORD = 100  # a name jieba counts this often is an ordinary word (阳光, 熊猫), whatever its tag

@@ -148,7 +148,12 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         if name in aliases:
             sets.union(key, f"{aliases[name].label_}:{_name_of(aliases[name])}")
         # the text's own declaration (以下简称X) wins over the lexicon's reading of the name
-        if span.label_ == "COMPANY" and name not in aliases and (company := companies.lookup(name)) is not None:
+        if (
+            span.label_ == "COMPANY"
+            and name not in aliases
+            and (company := companies.lookup(name)) is not None
+            and not companies.another_place_before(doc.text[max(0, span.start_char - 4) : span.start_char], company)
+        ):
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")
         if span.label_ == "PARK":

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy
@@ -34,6 +35,7 @@ from .charnet import (
     windows,
 )
 from .corpora import read_corpus
+from .gazetteer import SHAPES as KNOWLEDGE_SHAPES
 from .gold import GoldDocument, load_gold
 from .normalise import normalise
 from .segment import word_spans
@@ -160,6 +162,7 @@ def write_data(
         for key, value in encode(docs, vocab, limit).items()
     }
     sizes = [len(vocab.chars) + 2, len(vocab.bigrams) + 2, WORD_SHAPES, LEXICON_SHAPES]
+    sizes += [KNOWLEDGE_SHAPES] * (vocab.feature_count - len(sizes))
     folder.mkdir(parents=True, exist_ok=True)
     numpy.savez_compressed(folder / "data.npz", sizes=numpy.array(sizes), **arrays)
     vocab.save(folder / VOCABULARY)
@@ -182,7 +185,8 @@ def train(
 
     hp = bilstm_crf.Hyperparameters(seed=seed, **hyperparameters)
     data = output.parent / f"{output.name}-data"
-    vocab = Vocabulary.load(Path(hp.init) / VOCABULARY) if hp.init else None
+    # a model that continues from one without the knowledge features gains them
+    vocab = replace(Vocabulary.load(Path(hp.init) / VOCABULARY), knowledge=True) if hp.init else None
     write_data(corpora_dir, data, seed, exclude, hp.max_length, silver, vocab)
     weights, record = bilstm_crf.fit(dict(numpy.load(data / "data.npz")), hp)
     if output.exists():

@@ -119,3 +119,12 @@ def test_one_graph_node_per_company_with_its_listing_and_found_by_any_name(tmp_p
     for name in ("比亚迪", "比亚迪股份有限公司", "比亚迪公司"):
         shown = runner.invoke(app, ["graph", "show", name, str(out), "--json"])
         assert shown.exit_code == 0 and "比亚迪股份有限公司" in shown.output, name
+
+
+def test_a_place_before_a_short_name_that_is_not_the_firms_own_names_another_firm(nlp):
+    def entity(text: str) -> str:
+        return next(e._.entity for e in nlp(text).ents if e.text == "建科院")
+
+    assert entity("广东省建科院总部落户翠亨新区。") == "建科院"
+    assert entity("深圳建科院总部落户翠亨新区。") == "深圳市建筑科学研究院股份有限公司"
+    assert entity("福田建科院总部落户翠亨新区。") == "深圳市建筑科学研究院股份有限公司"  # a district of 深圳

@@ -25,6 +25,7 @@ from pipeline.charnet import (
     WORD_SHAPES,
     CharNet,
     Vocabulary,
+    knowledge_shapes,
     tag_spans,
     windows,
     word_shapes,
@@ -82,11 +83,20 @@ def test_batched_features_are_each_pieces_own(texts):
 
     vocab = Vocabulary.build(["中关村软件园区", "科技有限公司。", "𠀀A1园区"])
     for text, features in zip(texts, vocab.features([(t, word_spans(t)) for t in texts])):
-        assert features.shape == (4, len(text))
+        assert features.shape == (vocab.feature_count, len(text)) == (8, len(text))
         assert features[0].tolist() == [vocab.chars.get(c, UNKNOWN_ID) for c in text]
         assert features[1].tolist() == [vocab.bigrams.get(text[i : i + 2], UNKNOWN_ID) for i in range(len(text))]
         assert features[2].tolist() == word_shapes(len(text), word_spans(text)).tolist()
         assert features[3].tolist() == _lexicon_bits(text)
+        assert features[4:].tolist() == knowledge_shapes(text).tolist()
+
+
+def test_knowledge_shapes_mark_the_lexicons_names():
+    text = "比亚迪在西安高新区投资"
+    company, park, place, _ = knowledge_shapes(text)
+    assert company[:4].tolist() == [1, 2, 4, 0]  # 比亚迪 starts, runs, ends (高新 is a short name too)
+    assert park[4] & 1 and park[8] & 4  # 西安高新区
+    assert place[4] & 1 and place[5] & 4  # 西安, inside the park's name too
 
 
 def test_int8_network_tags_the_seed_page_as_the_float_one():

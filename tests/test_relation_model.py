@@ -7,7 +7,7 @@ import pipeline
 from pipeline.gold import GoldDocument
 from pipeline.relations.candidates import candidates
 from pipeline.relations.classifier import RelationModel
-from pipeline.relations.features import pair_features, tokens
+from pipeline.relations.features import pair_features, tokens, trigger_classes
 from pipeline.relations.training import examples, fit, gold_context
 
 
@@ -26,15 +26,29 @@ def document(doc_id: str, text: str, entities: list[tuple[str, str]], relations=
     return GoldDocument(doc_id, text, spans, rels)
 
 
-def test_candidates_pair_organisations_and_parks_of_a_sentence_and_of_the_paragraph(nlp):
-    text = "星海科技入驻苏州工业园区。云帆科技也在这里。\n蓝鲸公司发布新品。"
+def test_candidates_pair_organisations_with_the_park_of_their_sentence_or_the_last_one_before(nlp):
+    text = "星海科技入驻苏州工业园区。云帆科技也在这里。\n已经在这里扎根的蓝鲸公司发布新品。"
     doc = document(
         "d", text, [("星海科技", "COMPANY"), ("苏州工业园区", "PARK"), ("云帆科技", "COMPANY"), ("蓝鲸公司", "COMPANY")]
     )
     ctx, _ = gold_context(nlp, doc)
-    pairs = {(c.actor.entity, c.park.entity, c.across) for c in candidates(ctx)}
-    # 云帆科技's sentence names no park: it pairs with the paragraph's park; 蓝鲸公司 is in another paragraph
-    assert pairs == {("星海科技", "苏州工业园区", False), ("云帆科技", "苏州工业园区", True)}
+    pairs = {(c.actor.entity, c.park.entity, c.across, c.far) for c in candidates(ctx)}
+    # sentences that name no park pair with the last park named: in the paragraph, or before it
+    assert pairs == {
+        ("星海科技", "苏州工业园区", False, False),
+        ("云帆科技", "苏州工业园区", True, False),
+        ("蓝鲸公司", "苏州工业园区", True, True),
+    }
+    far = next(c for c in candidates(ctx) if c.far)
+    f = pair_features(ctx, far, {})
+    assert f["across_paragraph"] == 1.0 and "trigger=SETTLE@before|across" in f
+
+
+def test_trigger_classes_generalise_over_the_words_of_a_class():
+    assert trigger_classes(["计划", "投资建设"]) == {"INVEST", "BUILD"}
+    assert trigger_classes(["正式", "安家"]) == {"SETTLE"}
+    assert trigger_classes(["@COMPANY", "考察"]) == {"VISIT"}
+    assert trigger_classes(["@PARK"]) == set()  # a masked mention is never a trigger
 
 
 def test_features_read_the_words_between_with_names_masked(nlp):

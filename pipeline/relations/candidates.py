@@ -1,8 +1,9 @@
 """Candidate pairs for the relation classifier: every (organisation, park) pair of mentions that
 share a sentence and stand within ``REACH`` characters of each other, and an organisation of a
-sentence that names no park with the last park named earlier in its paragraph (news names the
-park once, then speaks of its companies). Anaphors resolved by coref (该园区, 园区内, 该公司) are
-mentions of their entity, so a pair also reaches across sentences through them.
+sentence that names no park with the last park named before it (news names the park once, then
+speaks of its companies, often paragraphs later: 已经在这里扎根20年的德国企业博世…). Anaphors
+resolved by coref (该园区, 园区内, 该公司) are mentions of their entity, so a pair also reaches
+across sentences through them.
 
 What the features need of a sentence (its mentions, counts, plan and negation words) is read once
 per sentence (``SentenceView``), and mentions are found by bisection: the cost stays linear in the
@@ -58,7 +59,8 @@ class Candidate:
     actor: Mention
     park: Mention
     view: SentenceView  # the actor's sentence
-    across: bool = False  # the park is named in an earlier sentence of the paragraph
+    across: bool = False  # the park is named in an earlier sentence
+    far: bool = False  # …of an earlier paragraph
 
     @property
     def sentence(self) -> tuple[int, int]:
@@ -82,7 +84,7 @@ def candidates(ctx: Context) -> Iterator[Candidate]:
                 hi = bisect.bisect_right(park_starts, actor.end + REACH)
                 near = [p for p in parks[lo:hi] if p.end >= actor.start - REACH and p.entity != actor.entity]
                 yield from (Candidate(actor, park, view) for park in near)
-            elif last_park is not None and last_park[0] == paragraph and last_park[1].entity != actor.entity:
-                yield Candidate(actor, last_park[1], view, across=True)
+            elif last_park is not None and last_park[1].entity != actor.entity:
+                yield Candidate(actor, last_park[1], view, across=True, far=last_park[0] != paragraph)
         if parks:
             last_park = (paragraph, parks[-1])
