@@ -22,7 +22,8 @@ import ahocorasick
 import jieba
 
 from . import lexicon
-from .grammar import WORD_TAGS, Candidate, Sentence, frequency
+from .grammar import WORD_TAGS, Sentence, frequency
+from .mentions import Candidate
 
 LISTED_FILE, CURATED_FILE = "listed_companies.tsv", "famous_companies.tsv"
 # An industry word after a brand or a place (美的集团, 上海电力): build_lexicons.py strips it to

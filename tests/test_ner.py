@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import pipeline
+from pipeline.backends import ner_problem, resolve_model_path
 from pipeline.charnet import (
     ANY_ORG_BEGIN,
     ANY_ORG_INSIDE,
@@ -32,7 +33,7 @@ from pipeline.charnet import (
 from pipeline.charnet import UNKNOWN as UNKNOWN_ID
 from pipeline.cli import app
 from pipeline.gold import GoldDocument
-from pipeline.ner import model_label, model_mention, ner_problem
+from pipeline.ner import model_label, model_mention
 from pipeline.train import UNKNOWN, gold_tags
 
 SENTENCES = [
@@ -92,7 +93,7 @@ def test_batched_features_are_each_pieces_own(texts):
 def test_int8_network_tags_the_seed_page_as_the_float_one():
     from pipeline.segment import word_spans
 
-    path = pipeline.ner.resolve_model_path("ner")
+    path = resolve_model_path("ner")
     text = next(Path("seeds").glob("*.txt")).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
     pieces = [(line, word_spans(line)) for line in lines]
@@ -362,7 +363,7 @@ def test_inference_windows_end_at_sentence_ends_first():
 
 @pytest.fixture(scope="module")
 def net_with_short_windows():
-    net = CharNet(pipeline.ner.resolve_model_path("ner"))
+    net = CharNet(resolve_model_path("ner"))
     net.config["hyperparameters"]["max_length"] = 7
     return net
 
@@ -385,16 +386,17 @@ def test_the_shipped_model_fills_the_gaps_the_rules_leave(nlp):
 
 
 def test_model_mentions_replace_only_the_rule_sources_they_outrank(nlp):
-    from pipeline.tag import Candidate
+    from pipeline.mentions import Candidate, write_mentions
 
-    tagger = nlp.get_pipe("ner")
+    outranks = nlp.get_pipe("mentions").policy.outranks["ner"]
     # 华为技术有限公司 is a registered name of the curated company lexicon
     doc = nlp.get_pipe("rules")(nlp.get_pipe("sentences")(nlp.make_doc("张伟在北京市海淀区创办了华为技术有限公司")))
+    write_mentions(doc, doc._.candidates["rules"], overwrite=True)
     rules = [(e.text, e._.source) for e in doc.ents]
     assert rules == [("北京市", "lexicon:place"), ("海淀区", "lexicon:place"), ("华为技术有限公司", "lexicon:company")]
-    tagger.write(doc, [Candidate(6, 14, "ORG", "model", 0.85)])  # overlaps a place and a company
+    write_mentions(doc, [Candidate(6, 14, "ORG", "model", 0.85)], False, outranks)  # overlaps a place and a company
     assert [(e.text, e._.source) for e in doc.ents] == rules
-    tagger.write(doc, [Candidate(3, 9, "LOC", "model", 0.85)])  # overlaps places only
+    write_mentions(doc, [Candidate(3, 9, "LOC", "model", 0.85)], False, outranks)  # overlaps places only
     assert [(e.text, e._.source) for e in doc.ents] == [
         ("北京市海淀区", "model"),
         ("华为技术有限公司", "lexicon:company"),
