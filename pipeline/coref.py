@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from . import companies, lexicon
 from .heads import COMMITTEE_HEADS
 from .normalise import normalise
+from .places import rest_after_place
 
 # 该园区 / 该公司 …, and a bare 园区 opening a phrase about what is in it (。园区内的X, 在园区里,
 # 园区企业X): news names its park once, then says 园区
@@ -71,15 +72,6 @@ class _UnionFind:
         self.parent[self.find(a)] = self.find(b)
 
 
-def _strip_place_prefix(name: str, known: set[str]) -> str | None:
-    """湖北武汉江岸岱家山科创城 → 武汉江岸岱家山科创城 when the shorter name is also in the document."""
-    places = lexicon.places()
-    for i in range(2, len(name) - 2):
-        if name[:i] in places and name[i:] in known:
-            return name[i:]
-    return None
-
-
 def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
     """Assign every mention's ``span._.entity``; return the entities by canonical name."""
     sets = _UnionFind()
@@ -101,7 +93,8 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")
         if span.label_ == "PARK":
-            shorter = _strip_place_prefix(name, by_label["PARK"])
+            # 湖北武汉江岸岱家山科创城 and 武汉江岸岱家山科创城, when the document names both
+            shorter = rest_after_place(name, by_label["PARK"], shortest_rest=3)
             if shorter:
                 sets.union(key, f"PARK:{shorter}")
             if name in parks:
