@@ -213,7 +213,7 @@ def predict(
 ) -> dict[str, Prediction]:
     """Run the pipeline on the gold texts in memory, as ``parkgraph extract`` would on them."""
     from .batch import Settings, parse_batch
-    from .io import Document
+    from .inputs import Document
 
     predicted: dict[str, Prediction] = {}
     documents = [Document(doc.doc_id, "gold", doc.text) for doc in gold]
