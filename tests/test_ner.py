@@ -103,6 +103,7 @@ def test_int8_network_tags_the_seed_page_as_the_float_one():
     assert len(exact & fast) / len(exact | fast) >= 0.97
 
 
+@pytest.mark.slow
 def test_importing_the_pipeline_leaves_torch_unloaded():
     code = "import sys, pipeline; print('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
@@ -156,6 +157,7 @@ def test_training_pieces_cover_the_text_without_cutting_an_entity(words, limit):
     assert all(tags[a] != inside for a, _ in pieces if a < len(text))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_the_partial_crf_teaches_nothing_where_no_tag_is_given():
     from pipeline.bilstm_crf import BiLSTMCRF, Hyperparameters
@@ -229,6 +231,7 @@ def tiny_corpora(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corpora, tmp_path):
     model = tmp_path / "ner"
@@ -253,6 +256,7 @@ def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corp
     assert {(m.start, m.end, m.label) for m in mentions} >= {(0, 2, "PERSON"), (8, 12, "COMPANY")}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_training_data_trains_elsewhere_with_the_standalone_script(tiny_corpora, tmp_path):
     result = CliRunner().invoke(
@@ -300,6 +304,7 @@ def test_hanlp_without_the_extra_says_how_to_install(monkeypatch):
     assert "pip install 'parkgraph[hanlp]'" in ner_problem("hanlp:/some/model")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("hanlp") is None, reason="the hanlp extra is not installed")
 def test_hanlp_backend_runs_a_model_trained_offline(tmp_path):
     from pipeline.hanlp_ner import load_hanlp, train_hanlp_ner
@@ -323,6 +328,7 @@ def test_hanlp_backend_runs_a_model_trained_offline(tmp_path):
     assert {("李娜", "PERSON"), ("腾讯集团", "COMPANY")} <= found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_onnx_inference_decodes_what_torch_decodes(tiny_corpora, tmp_path):
     from pipeline import bilstm_crf
