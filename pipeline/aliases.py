@@ -16,6 +16,8 @@ from spacy.tokens import Doc, Span
 
 from .mentions import Candidate, resolve_overlaps, set_entities
 
+# span._.source of an alias mention: the name the output tables carried when coref tagged aliases
+SOURCE = "coref:alias"
 ALIAS_PATTERN = re.compile(
     r"\(\s*(?:以下简称|以下称|下称|简称)[:：为]?\s*[“\"「]?(?P<alias>[^”\"」)\s,，、。]{2,15}?)[”\"」]?\s*\)"
 )
@@ -41,7 +43,7 @@ def declared_aliases(doc: Doc) -> dict[str, Span]:
                 break
             first -= 1
         if first < len(ents) - 1 and _is_subsequence(match["alias"], text[ents[first].start_char : ents[-1].end_char]):
-            merged = Candidate(ents[first].start_char, ents[-1].end_char, ents[-1].label_, "coref:alias", 0.9)
+            merged = Candidate(ents[first].start_char, ents[-1].end_char, ents[-1].label_, SOURCE, 0.9)
             keep = [e for e in doc.ents if not (merged.start <= e.start_char < merged.end)]
             doc.ents = keep
             set_entities(doc, [merged])
@@ -53,7 +55,7 @@ def declared_aliases(doc: Doc) -> dict[str, Span]:
 def tag_alias_mentions(doc: Doc, aliases: dict[str, Span]) -> None:
     text = doc._.norm_text
     found = [
-        Candidate(m.start(), m.end(), span.label_, "coref:alias", 0.9)
+        Candidate(m.start(), m.end(), span.label_, SOURCE, 0.9)
         for alias, span in aliases.items()
         for m in re.finditer(re.escape(alias), text)
     ]

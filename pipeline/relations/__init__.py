@@ -1,4 +1,4 @@
-"""Stage 3b: relations between entities — LOCATED_IN, INVESTS_IN, PARK_IN, PART_OF.
+"""Stage 3c: relations between entities — LOCATED_IN, INVESTS_IN, PARK_IN, PART_OF.
 
 Each rule is a small generator over a :class:`Context` (the document's sentences, paragraphs,
 headings and mentions, anaphors included) that yields :class:`Relation` objects with the
