@@ -15,13 +15,18 @@ $(VENV)/.extras: $(BIN)/parkgraph
 	$(BIN)/pip install --quiet -e '.[dev,hanlp,train]'
 	touch $@
 
-.PHONY: demo test test-deps lint evaluate bench
+.PHONY: demo test test-fast test-deps lint evaluate bench
 demo: $(BIN)/parkgraph
 	$(BIN)/parkgraph extract seeds/*.txt --out out/
 	@echo "parkgraph is installed in $(VENV): run 'source $(VENV)/bin/activate' to put it on the PATH"
 
 test: $(VENV)/.extras test-deps
 	$(BIN)/python -m pytest -q
+
+# the tests without the slow ones (subprocesses, SIGKILL and resume, Dask, Chromium, the
+# notebook, training, wall-clock bounds): under a minute
+test-fast: $(VENV)/.extras
+	$(BIN)/python -m pytest -q -m "not slow"
 
 # Debian's chromium (the HTML view test drives it with Playwright) and a CJK font (graph.png);
 # without root or apt-get those two tests are skipped, and say so.

@@ -31,7 +31,7 @@ _import_spacy_without_torch()
 import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 
-from . import coref, relations, segment, tag  # noqa: E402, F401  (register the components)
+from . import aliases, coref, mentions, relations, segment, tag  # noqa: E402, F401  (register the components)
 from . import ner as _ner  # noqa: E402, F401  (registers parkgraph_ner; `ner` is an argument of load())
 
 __version__ = "0.1.0"
@@ -60,12 +60,9 @@ def load(config_path: str | Path = CONFIG_PATH, ner: str = "model", prefer: str 
         del config["components"]["ner"]["int8"]
     elif ner != "model":
         config["components"]["ner"]["model"] = ner
-    if prefer is not None and "ner" in config["components"]:
-        # the winner runs first and overwrites; the other fills its gaps
-        order = config["nlp"]["pipeline"]
-        order.remove("ner")
-        order.insert(order.index("rules") + (prefer == "rules"), "ner")
-        config["components"]["ner"]["overwrite_ents"] = prefer == "model"
-        config["components"]["ner"]["outranks"] = []
-        config["components"]["rules"]["overwrite_ents"] = prefer == "rules"
+    if prefer is not None:
+        # the winner's mentions first; the other tagger's fill only its gaps
+        config["components"]["mentions"]["policy"].update(
+            order=["ner", "rules"] if prefer == "model" else ["rules", "ner"], outranks={}
+        )
     return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)

@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .emit import DocumentResult, OutputBusy, OutputFolder, document_row, entity_rows, jsonl, relation_rows
-from .io import Document, iter_documents
+from .inputs import Document, iter_documents
 
 BATCH_DOCS = 256
 BATCH_CHARS = 200_000

@@ -40,7 +40,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _check_ner(ner: str, prefer: str | None) -> None:
-    from .ner import ner_problem
+    from .backends import ner_problem
 
     if problem := ner_problem(ner):
         raise typer.BadParameter(problem, param_hint="--ner")

@@ -22,7 +22,9 @@ import ahocorasick
 import jieba
 
 from . import lexicon
-from .grammar import WORD_TAGS, Candidate, Sentence, frequency
+from .grammar import WORD_TAGS, Sentence, frequency
+from .mentions import Candidate
+from .places import rest_after_place
 
 LISTED_FILE, CURATED_FILE = "listed_companies.tsv", "famous_companies.tsv"
 # An industry word after a brand or a place (美的集团, 上海电力): build_lexicons.py strips it to
@@ -127,7 +129,7 @@ def reads_as_other_thing(name: str, curated: bool = False) -> bool:
         return True
     if count >= COMMON_WORD and tag != "nt" and not curated:
         return True
-    if any(name[:i] in places and name[i:] in INDUSTRY_WORDS for i in range(2, len(name) - 1)):
+    if rest_after_place(name, INDUSTRY_WORDS, shortest_rest=2) is not None:
         return True
     return reads_as_phrase(name)
 

@@ -1,4 +1,5 @@
-"""Stage 3a: entity identity — alias declarations, short names, anaphora.
+"""Stage 3b: entity identity — aliases, short names, anaphora. It reads the mentions and writes
+no entity: alias mentions come from the stage before (aliases.py).
 
 Mentions that name the same thing become one entity (ANNOTATION.md, "Entity identity"):
 an alias declared by （以下简称X） and every later use of X; a park's management committee and
@@ -18,13 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import companies, lexicon
-from .grammar import COMMITTEE_HEADS, Candidate
+from .heads import COMMITTEE_HEADS
 from .normalise import normalise
-from .tag import resolve_overlaps, set_entities
+from .places import rest_after_place
 
-ALIAS_PATTERN = re.compile(
-    r"\(\s*(?:以下简称|以下称|下称|简称)[:：为]?\s*[“\"「]?(?P<alias>[^”\"」)\s,，、。]{2,15}?)[”\"」]?\s*\)"
-)
 # 该园区 / 该公司 …, and a bare 园区 opening a phrase about what is in it (。园区内的X, 在园区里,
 # 园区企业X): news names its park once, then says 园区
 ANAPHOR_PATTERN = re.compile(
@@ -50,54 +48,6 @@ class Anaphor:
     entity: str
 
 
-def _is_subsequence(short: str, long: str) -> bool:
-    chars = iter(long)
-    return all(c in chars for c in short)
-
-
-def declared_aliases(doc: Doc) -> dict[str, Span]:
-    """alias → the mention it abbreviates. When the alias abbreviates more than the mention
-    before it (贵阳综保区科创园 after 贵州省贵阳综合保税区 + 科创产业园), the adjacent mentions are
-    merged into the one name the declaration shows."""
-    text, aliases = doc._.norm_text, {}
-    for match in ALIAS_PATTERN.finditer(text):
-        ents = [e for e in doc.ents if e.end_char <= match.start()]
-        if not ents or text[ents[-1].end_char : match.start()].strip():
-            continue
-        first = len(ents) - 1
-        while not _is_subsequence(match["alias"], text[ents[first].start_char : ents[-1].end_char]):
-            if first == 0 or ents[first - 1].end_char != ents[first].start_char:
-                break
-            first -= 1
-        if first < len(ents) - 1 and _is_subsequence(match["alias"], text[ents[first].start_char : ents[-1].end_char]):
-            merged = Candidate(ents[first].start_char, ents[-1].end_char, ents[-1].label_, "coref:alias", 0.9)
-            keep = [e for e in doc.ents if not (merged.start <= e.start_char < merged.end)]
-            doc.ents = keep
-            set_entities(doc, [merged])
-            ents = [e for e in doc.ents if e.end_char <= match.start()]
-        aliases[match["alias"]] = ents[-1]
-    return aliases
-
-
-def _alias_mentions(doc: Doc, aliases: dict[str, Span]) -> None:
-    text = doc._.norm_text
-    found = [
-        Candidate(m.start(), m.end(), span.label_, "coref:alias", 0.9)
-        for alias, span in aliases.items()
-        for m in re.finditer(re.escape(alias), text)
-    ]
-    # a declared alias is surer than the statistical model's guess on the same characters
-    guesses = [e for e in doc.ents if (e._.source or "").startswith("model") and _overlaps_any(e, found)]
-    if guesses:
-        doc.ents = [e for e in doc.ents if e not in guesses]
-    taken = [(e.start_char, e.end_char) for e in doc.ents]
-    set_entities(doc, resolve_overlaps(found, taken))
-
-
-def _overlaps_any(span: Span, candidates: list[Candidate]) -> bool:
-    return any(c.start < span.end_char and span.start_char < c.end for c in candidates)
-
-
 def _name_of(span: Span) -> str:
     """The name a mention gives its entity: a park's committee (管委会) is the park."""
     name = span.doc._.norm_text[span.start_char : span.end_char]
@@ -120,15 +70,6 @@ class _UnionFind:
 
     def union(self, a: str, b: str) -> None:
         self.parent[self.find(a)] = self.find(b)
-
-
-def _strip_place_prefix(name: str, known: set[str]) -> str | None:
-    """湖北武汉江岸岱家山科创城 → 武汉江岸岱家山科创城 when the shorter name is also in the document."""
-    places = lexicon.places()
-    for i in range(2, len(name) - 2):
-        if name[:i] in places and name[i:] in known:
-            return name[i:]
-    return None
 
 
 def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
@@ -157,7 +98,8 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")
         if span.label_ == "PARK":
-            shorter = _strip_place_prefix(name, by_label["PARK"])
+            # 湖北武汉江岸岱家山科创城 and 武汉江岸岱家山科创城, when the document names both
+            shorter = rest_after_place(name, by_label["PARK"], shortest_rest=3)
             if shorter:
                 sets.union(key, f"PARK:{shorter}")
             if name in parks:
@@ -212,17 +154,15 @@ class Coreference:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        aliases = declared_aliases(doc)
-        _alias_mentions(doc, aliases)
-        doc._.entities = group_entities(doc, aliases)
+        doc._.entities = group_entities(doc, doc._.aliases or {})
         doc._.anaphora = resolve_anaphora(doc)
         return doc
 
 
 @Language.factory(
     "parkgraph_coref",
-    requires=["doc.ents"],
-    assigns=["doc.ents", "span._.entity", "doc._.entities", "doc._.anaphora"],
+    requires=["doc.ents", "doc._.aliases"],
+    assigns=["span._.entity", "doc._.entities", "doc._.anaphora"],
 )
 def create_coreference(nlp: Language, name: str) -> Coreference:
     return Coreference(nlp, name)

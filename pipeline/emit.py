@@ -20,7 +20,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from . import graph as graph_module
-from .io import Document
+from .inputs import Document
 
 TABLES = ("documents", "entities", "relations")
 

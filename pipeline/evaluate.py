@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import lexicon
 from .gold import GoldDocument
+from .places import with_place_prefixes_stripped
 
 CORE_LABELS = ("COMPANY", "PARK", "ORG", "LOC", "MONEY")
 RELATION_TYPES = ("LOCATED_IN", "INVESTS_IN", "PARK_IN", "PART_OF")
@@ -153,20 +153,6 @@ def _context(text: str, start: int, end: int, width: int = 12) -> str:
     )
 
 
-def with_place_prefixes_stripped(names: set[str]) -> set[str]:
-    """江苏苏州新区 also as 苏州新区 and 新区…: a place written before a name may or may not belong
-    to the annotated name (ANNOTATION.md), so relation ends compare without it too."""
-    places, out = lexicon.places(), set(names)
-    for name in names:
-        i = 0
-        while match := next(
-            (name[i:j] for j in range(min(len(name) - 2, i + 8), i + 1, -1) if name[i:j] in places), None
-        ):
-            i += len(match)
-            out.add(name[i:])
-    return out
-
-
 def _names(pairs) -> dict[str, set[str]]:
     names: dict[str, set[str]] = defaultdict(set)
     for entity, name in pairs:
@@ -227,7 +213,7 @@ def predict(
 ) -> dict[str, Prediction]:
     """Run the pipeline on the gold texts in memory, as ``parkgraph extract`` would on them."""
     from .batch import Settings, parse_batch
-    from .io import Document
+    from .inputs import Document
 
     predicted: dict[str, Prediction] = {}
     documents = [Document(doc.doc_id, "gold", doc.text) for doc in gold]

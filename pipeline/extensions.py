@@ -10,6 +10,8 @@ def register_extensions() -> None:
         "doc_id": None,  # set by the reader; batch jobs carry it through nlp.pipe(as_tuples=True)
         "norm_text": None,  # normalise(): same length as doc.text, what the rules and models read
         "jieba_words": None,  # (start, end) of jieba's words, as the tokenizer cut them (before any split)
+        "candidates": None,  # dict tagger name -> list[pipeline.mentions.Candidate]: what each tagger proposes
+        "aliases": None,  # dict alias -> the Span it abbreviates (以下简称X), set by the alias stage
         "relations": None,  # list[pipeline.relations.Relation], set by the relation stage
         "entities": None,  # dict canonical name -> pipeline.coref.Entity, set by the coref stage
         "anaphora": None,  # list[pipeline.coref.Anaphor]: 该园区 … resolved to an entity

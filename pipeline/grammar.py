@@ -18,65 +18,24 @@ import jieba
 import jieba.posseg
 
 from . import lexicon
+from .heads import (
+    BRANCH_HEADS,
+    COMMITTEE_HEADS,
+    COMPANY_HEADS,
+    GOVERNMENT_HEADS,
+    HEAD_PATTERN,
+    HEADS,
+    MEDIA_HEADS,
+    ORG_HEADS,
+    REGISTERED_FORMS,
+    SUBUNIT_HEADS,
+)
+from .mentions import Candidate
 
 WORD_TAGS = jieba.posseg.dt.word_tag_tab
 
-# Heads, longest first within a label. Order of labels does not matter: the longest span wins.
-COMPANY_HEADS = (
-    "股份有限公司 有限责任公司 集团有限公司 集团股份公司 有限公司 股份公司 集团公司 分公司 子公司 "
-    "公司 集团 银行 分行 支行 交易市场 工厂 厂"
-).split()
-PARK_HEADS = (
-    "自由贸易试验区 综合保税区 保税港区 经济技术开发区 高新技术产业开发区 经济开发区 高新技术开发区 "
-    "自由经济区 经济特区 保税物流基地 物流基地 产业功能区 功能区 产业园区 工业园区 科技园区 化工园区 产业基地 "
-    "开发试验区 试验区 工业区 产业区 开发园 软件园 科技园 产业园 工业园 化工园 科创园 创业园 物流园 "
-    "科学园 孵化园 创新园 研创园 生态园 科创城 科学城 科技城 生物城 生态城 产业新城 高新区 经开区 开发区 综保区 保税区 "
-    "自贸区 片区 新区"
-).split()
-# 交易市场 heads a firm (CLUENER: 上海华通铂银交易市场; park dev: 青岛保税区棉花交易市场); 投资促进局 and
-# the other bureaus an agency (CLUENER: 山西投资促进局; news: 合肥高新区投资促进局, …科技局).
-ORG_HEADS = (
-    "管理委员会 管委会 研究院 研究所 研究中心 科学院 工程院 社科院 大学 学院 学校 中学 小学 医院 "
-    "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
-    "工信厅 税务局 公安局 管理局 投资促进局 促进局 科技局 商务局 财政局 教育局 统计局 发展改革局 "
-    "分局 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 "
-    "企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
-).split()
-REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司"}
-# One-character government heads (局, 厅 …) read as names only after a place or an
-# administrative level: 湖南省发改委, 省工信厅, but not 布局, 格局.
-GOVERNMENT_HEADS = {"局", "厅", "委", "署", "总局", "发改委", "工信厅", "办公厅", "政府", "人民政府"}
+# Words that make a one-character government head (局, 厅 …) a name: 省工信厅, 国家发改委
 ADMIN_LEVELS = {"国家", "中央", "国务院", "省", "市", "县", "区", "自治区", "自治州", "省委", "市委", "县委"}
-# Heads of a unit inside another organisation: their names may contain the parent's name
-# (湘乡经开区城西绿色化工片区, 中国软件行业协会嵌入式系统分会, 长沙市政府新闻办公室).
-SUBUNIT_HEADS = {
-    "片区",
-    "分园",
-    "分会",
-    "分公司",
-    "子公司",
-    "分行",
-    "支行",
-    "办公室",
-    "办公厅",
-    "学院",
-    "研究所",
-    "研究中心",
-    "中心",
-    "实验室",
-    "管委会",
-    "管理委员会",
-}
-COMMITTEE_HEADS = {"管委会", "管理委员会"}
-BRANCH_HEADS = {"分公司", "分行", "支行", "分会", "分院"}
-MEDIA_HEADS = {"日报", "晚报", "早报", "时报", "商报", "电视台", "新闻社", "通讯社"}
-
-HEADS = {h: "COMPANY" for h in COMPANY_HEADS} | {h: "PARK" for h in PARK_HEADS} | {h: "ORG" for h in ORG_HEADS}
-HEAD_PATTERN = re.compile(
-    "|".join(sorted(HEADS, key=len, reverse=True))
-    # a head followed by 区/城 is part of a longer word (化工园区 is generic, not 化工园 + 区)
-    + r"(?![区城])"
-)
 
 # Words that end a name on its left: they introduce, relate or qualify it.
 STOP_WORDS = set(
@@ -155,16 +114,6 @@ class Sentence:
         match may cut: one jieba does not know or a place (湖南长沙)?"""
         a, b = self.words[self.word_at(offset)]
         return offset in (a, b) or WORD_TAGS.get(self.text[a:b]) in (None, "ns")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    start: int
-    end: int
-    label: str
-    source: str
-    score: float = 0.9
-    head: str = ""
 
 
 # Stop words that are business words in a registered name (CLUENER's 长江实业地产投资有限公司, the

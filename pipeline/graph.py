@@ -21,7 +21,9 @@ from typing import Any
 import networkx as nx
 
 from . import companies, lexicon
+from .heads import BRANCH, REGISTERED_FORMS
 from .normalise import normalise
+from .places import core_name
 
 GRAPH_LABELS = {"COMPANY", "PARK", "ORG", "LOC"}
 DOCUMENTS_LISTED = 20  # document ids a node or edge lists (the smallest); mentions and count cover all
@@ -114,29 +116,6 @@ class GraphBuilder:
         return g
 
 
-LEGAL_FORMS = re.compile(
-    r"(股份有限公司|有限责任公司|集团有限公司|集团股份有限公司|有限公司|股份公司|集团公司|公司|集团)$"
-)
-REGISTERED_FORM = re.compile(r"(有限公司|有限责任公司|股份公司)$")
-BUSINESS_WORDS = re.compile(
-    r"(信息技术|信息系统|网络技术|网络科技|科技发展|技术发展|电子信息|信息产业|科技|技术|信息|网络|电子|软件|"
-    r"通信|数码|实业|控股|投资|发展|生物|医药|新材料|材料|化工|能源|环保|智能|数据|文化|传媒|贸易|物流)+$"
-)
-
-
-def core_name(name: str) -> str:
-    """北京云帆智联信息技术有限公司 → 云帆智联: the name without its place, bracketed place, legal
-    form and business words — what a short name (以下简称…) usually keeps."""
-    core = re.sub(r"\([^)]*\)", "", name)
-    core = LEGAL_FORMS.sub("", core)
-    places = lexicon.places()
-    for length in range(min(len(core) - 2, 8), 1, -1):
-        if core[:length] in places:
-            core = core[length:]
-            break
-    return BUSINESS_WORDS.sub("", core) or core
-
-
 def _merge(g: nx.MultiDiGraph, short: str, full: str) -> None:
     """Fold node ``short`` into node ``full``: mentions, documents, aliases and edges."""
     a, b = g.nodes[short], g.nodes[full]
@@ -155,7 +134,7 @@ def merge_short_names(g: nx.MultiDiGraph) -> None:
     one full-name node whose alias or core name it is. Two full names are never merged, and a
     short name that fits several full names (腾讯 → 腾讯科技(北京)… and 腾讯科技(深圳)…) stays apart."""
     companies = [n for n, d in g.nodes(data=True) if d["label"] == "COMPANY"]
-    full = [n for n in companies if REGISTERED_FORM.search(g.nodes[n]["name"])]
+    full = [n for n in companies if g.nodes[n]["name"].endswith(tuple(REGISTERED_FORMS))]
     by_name: dict[str, set[str]] = defaultdict(set)
     for node in full:
         attrs = g.nodes[node]
@@ -168,11 +147,6 @@ def merge_short_names(g: nx.MultiDiGraph) -> None:
         owners = by_name.get(name) or by_name.get(core_name(name), set())
         if len(owners) == 1:
             _merge(g, node, owners.pop())
-
-
-BRANCH = re.compile(
-    r"^(?P<parent>.+?(?:有限公司|有限责任公司|股份公司|集团|银行))(?P<place>[\u4e00-\u9fff]{0,6})(?:分公司|分行|支行)$"
-)
 
 
 def link_branches(g: nx.MultiDiGraph) -> None:

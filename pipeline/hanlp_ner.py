@@ -12,17 +12,16 @@ forced on, in training and after loading.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .backends import hanlp_problem
+from .mentions import Candidate, MentionTagger
 from .ner import STATISTICAL_TAGGER, model_mention
-from .tag import Candidate, MentionTagger
 
-INSTALL_HINT = "pip install 'parkgraph[hanlp]' (hanlp==2.1.5 with torch==2.13.0)"
 HANLP_LABELS = {
     "NR": "PERSON",
     "NS": "LOC",
@@ -34,15 +33,6 @@ HANLP_LABELS = {
     "ORG": "ORG",
     "MONEY": "MONEY",
 }
-
-
-def hanlp_problem(path: str | Path) -> str | None:
-    """Why ``--ner hanlp:PATH`` cannot run here, or None."""
-    if importlib.util.find_spec("hanlp") is None:
-        return f"--ner hanlp needs HanLP, which is not installed: {INSTALL_HINT}"
-    if not (Path(path) / "meta.json").exists() and not (Path(path) / "config.json").exists():
-        return f"{path}: not a HanLP model folder (no meta.json or config.json)"
-    return None
 
 
 def _force_batch_first(component) -> None:
@@ -85,8 +75,8 @@ def train_hanlp_ner(train_tsv: Path, dev_tsv: Path, save_dir: Path, **fit_option
 class HanLPTagger(MentionTagger):
     """Runs a HanLP tagger sentence by sentence over the normalised characters."""
 
-    def __init__(self, nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> None:
-        super().__init__(name, overwrite_ents, outranks)
+    def __init__(self, nlp: Language, name: str, model: str) -> None:
+        super().__init__(name)
         self.model = load_hanlp(model)
 
     def mentions(self, doc: Doc) -> list[Candidate]:
@@ -107,8 +97,6 @@ def _candidates(sentences: list[tuple[int, int]], predicted: list, norm: str) ->
                     yield mention
 
 
-@Language.factory(
-    "parkgraph_hanlp_ner", default_config={"model": "", "overwrite_ents": True, "outranks": []}, **STATISTICAL_TAGGER
-)
-def create_hanlp_tagger(nlp: Language, name: str, model: str, overwrite_ents: bool, outranks: list[str]) -> HanLPTagger:
-    return HanLPTagger(nlp, name, model, overwrite_ents, outranks)
+@Language.factory("parkgraph_hanlp_ner", default_config={"model": ""}, **STATISTICAL_TAGGER)
+def create_hanlp_tagger(nlp: Language, name: str, model: str) -> HanLPTagger:
+    return HanLPTagger(nlp, name, model)

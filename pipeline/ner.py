@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .charnet import WEIGHTS, CharNet
-from .grammar import HEAD_PATTERN, HEADS, is_specific_text
-from .lexicon import models_dir
+from .backends import ner_problem, resolve_model_path
+from .charnet import CharNet
+from .grammar import is_specific_text
+from .heads import HEAD_PATTERN, HEADS
+from .mentions import Candidate, MentionTagger
 from .park_names import in_header_line
-from .tag import Candidate, MentionTagger
 
 LabelOf = Callable[[str, str], str]  # (name, the model's label) → ours
 # 公司董事会, 公司业务部, 公司: the text's "the company" for a firm named before it, not a name (the
@@ -82,19 +82,11 @@ def park_start(text: str, start: int, end: int) -> int | None:
     return cut if head is not None and is_specific_text(text[cut : head.start()]) else None
 
 
-def resolve_model_path(model: str | Path) -> Path:
-    """A model path as given, or relative to ``models/`` (``ner`` → the shipped model)."""
-    path = Path(model)
-    return path if path.exists() else models_dir() / path
-
-
 class ModelTagger(MentionTagger):
     """The character BiLSTM-CRF of ``parkgraph train`` over a jieba ``Doc``."""
 
-    def __init__(
-        self, nlp: Language, name: str, model: str, int8: bool, overwrite_ents: bool, outranks: list[str]
-    ) -> None:
-        super().__init__(name, overwrite_ents, outranks)
+    def __init__(self, nlp: Language, name: str, model: str, int8: bool) -> None:
+        super().__init__(name)
         if problem := ner_problem(model):
             raise FileNotFoundError(problem)
         path = resolve_model_path(model)
@@ -113,7 +105,7 @@ class ModelTagger(MentionTagger):
         # alone, 腾讯 PERSON only among other files). Measured on 400 news documents, no slower
         # than batches across documents (43,700 against 41,000 characters/s).
         for doc in docs:
-            yield self.write(doc, self._tag([doc])[0])
+            yield self.propose(doc, self._tag([doc])[0])
 
     def _tag(self, docs: list[Doc]) -> list[list[Candidate]]:
         found = self.model.tag([(d._.norm_text, d._.jieba_words) for d in docs])
@@ -126,32 +118,9 @@ class ModelTagger(MentionTagger):
 
 
 # what every statistical tagger's factory declares (this one and hanlp_ner.py's)
-STATISTICAL_TAGGER = {
-    "assigns": ["doc.ents", "span._.source", "span._.score"],
-    "default_score_weights": {"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0},
-}
+STATISTICAL_TAGGER = {"assigns": ["doc._.candidates"]}
 
 
-@Language.factory(
-    "parkgraph_ner",
-    default_config={"model": "ner", "int8": True, "overwrite_ents": True, "outranks": []},
-    **STATISTICAL_TAGGER,
-)
-def create_model_tagger(
-    nlp: Language, name: str, model: str, int8: bool, overwrite_ents: bool, outranks: list[str]
-) -> ModelTagger:
-    return ModelTagger(nlp, name, model, int8, overwrite_ents, outranks)
-
-
-def ner_problem(ner: str) -> str | None:
-    """Why ``ner`` (a ``pipeline.load`` choice) cannot be loaded here, or None."""
-    if ner == "none":
-        return None
-    if ner.startswith("hanlp:"):
-        from .hanlp_ner import hanlp_problem
-
-        return hanlp_problem(ner[6:])
-    path = resolve_model_path("ner" if ner == "model" else ner)  # "model": the shipped one
-    if not (path / WEIGHTS).exists():
-        return f"{path}: no NER model there (train one with `parkgraph train`)"
-    return None
+@Language.factory("parkgraph_ner", default_config={"model": "ner", "int8": True}, **STATISTICAL_TAGGER)
+def create_model_tagger(nlp: Language, name: str, model: str, int8: bool) -> ModelTagger:
+    return ModelTagger(nlp, name, model, int8)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 from .companies import FIRM_AFTER
-from .grammar import Candidate
+from .mentions import Candidate
 
 # Media named by a suffix (CLUENER: 中新网, 新浪网, 携程旅行网; news: 中关村在线, 光谷网). 网 alone,
 # but not the first character of a word (网络, 网点, 网格)

@@ -40,6 +40,7 @@ def small_batches(monkeypatch):
     monkeypatch.setattr("pipeline.batch.BATCH_DOCS", 16)
 
 
+@pytest.mark.slow
 def test_two_workers_write_the_same_output_as_one(tmp_path):
     source = corpus(tmp_path)
     one, two = tmp_path / "one", tmp_path / "two"
@@ -50,6 +51,7 @@ def test_two_workers_write_the_same_output_as_one(tmp_path):
     assert len(read(one, "documents")) > 64  # several batches went through the pool
 
 
+@pytest.mark.slow
 def test_kill_and_resume_gives_the_uninterrupted_result(tmp_path):
     # rules only (--ner none): crash safety is about the tables, and the NER model would make the
     # 120k-character corpus take a minute per run
@@ -78,6 +80,7 @@ def test_kill_and_resume_gives_the_uninterrupted_result(tmp_path):
         assert read(out, table) == read(reference, table)
 
 
+@pytest.mark.slow
 def test_dask_cluster_on_loopback_matches_the_local_engine(tmp_path):
     pytest.importorskip("distributed")
     source = corpus(tmp_path, copies=2)
@@ -139,6 +142,7 @@ def test_dask_cluster_on_loopback_matches_the_local_engine(tmp_path):
 SENTENCE = "位于苏州工业园区的苏州星海科技有限公司总投资5亿元。"
 
 
+@pytest.mark.slow
 def test_hostile_inputs_are_all_accounted_for(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()

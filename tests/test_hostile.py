@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from pipeline.batch import UsageError, extract
 from pipeline.cli import app
 from pipeline.emit import OutputFolder, csv_safe
-from pipeline.io import iter_documents
+from pipeline.inputs import iter_documents
 
 SENTENCE = "位于苏州工业园区的苏州星海科技有限公司总投资5亿元。"
 TABLES = ("documents", "entities", "relations")
@@ -144,7 +144,8 @@ def _previous_output(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
 @pytest.mark.parametrize(
     "options",
     [
-        {"engine": "dask", "scheduler": "tcp://127.0.0.1:9"},  # nothing listens on the discard port
+        # nothing listens on the discard port: Dask tries for seconds before it gives up
+        pytest.param({"engine": "dask", "scheduler": "tcp://127.0.0.1:9"}, marks=pytest.mark.slow),
         {"engine": "dask", "scheduler": "not-a-url"},
         {"workers": -1},
         {"workers": 0},
@@ -468,6 +469,7 @@ def test_15_unreadable_folders_dangling_links_and_empty_jsonl_get_error_rows(tmp
 # ---------------------------------------------------------------- 9. a document's output is its own
 
 
+@pytest.mark.slow
 def test_9_output_never_depends_on_the_batch(tmp_path, monkeypatch):
     """The seed's paragraphs (one was tagged differently alone under the int8 network, whose
     activations were quantized per batch) alone, in batches of several sizes and with 2 workers."""
@@ -516,6 +518,7 @@ def _dense(length: int) -> str:
     return (unit * (length // len(unit) + 1))[:length]
 
 
+@pytest.mark.slow  # a wall-clock bound: on a busy machine only the full run should judge it
 def test_10_a_long_sentence_is_not_cubic(nlp):
     nlp("预热。")
     start = time.perf_counter()
@@ -553,6 +556,7 @@ def test_6_sigterm_stops_a_run_parsing_in_the_main_process(tmp_path):
     assert proc.wait(timeout=30) == 143
 
 
+@pytest.mark.slow
 def test_11_rows_of_a_huge_document_spool_to_disk(tmp_path, monkeypatch):
     """Beyond SPOOL_BYTES a document's rows wait in a temporary file, not in memory; the tables
     are the same, in this process and through a worker pool (the spool pickles as its bytes)."""

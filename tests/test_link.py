@@ -1,6 +1,27 @@
+"""The link stages: aliases, coref and the relation rules.
+
+A rule is tested against a built context: the text with the mentions the test gives, read by
+the alias and coref stages, so that a failure names the rule, not the taggers. The tests of the
+whole pipeline (``relations``) are the ones about what tagging and linking do together.
+"""
+
+import re
+
 import pytest
 
 import pipeline
+from pipeline.mentions import Candidate, set_entities
+from pipeline.places import locality_in_name, place_in_name
+from pipeline.relations import Context, build_context
+from pipeline.relations.invests import invests_by_building, invests_by_owning, invests_by_project, invests_by_signing
+from pipeline.relations.located import (
+    located_by_activity,
+    located_by_enumeration,
+    located_by_park_verb,
+    located_by_pattern,
+)
+from pipeline.relations.parks import part_of_by_pattern
+from pipeline.relations.rules import extract_relations
 
 
 @pytest.fixture(scope="module")
@@ -11,6 +32,25 @@ def nlp():
 
 def relations(nlp, text):
     return {(r.head, r.relation, r.tail, r.amount) for r in nlp(text)._.relations}
+
+
+def context(nlp, text: str, mentions: dict[str, str]) -> Context:
+    """The context the relation rules read: ``text`` with every occurrence of each of ``mentions``
+    (name → label) as an entity, and nothing else, through the alias and coref stages."""
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    found = [
+        Candidate(m.start(), m.end(), label, "given")
+        for name, label in mentions.items()
+        for m in re.finditer(re.escape(name), doc._.norm_text)
+    ]
+    set_entities(doc, sorted(found, key=lambda c: c.start), keep=False)
+    for stage in ("aliases", "coref"):
+        doc = nlp.get_pipe(stage)(doc)
+    return build_context(doc)
+
+
+def found(rule, ctx: Context) -> set[tuple]:
+    return {(r.head, r.relation, r.tail, r.amount) for r in rule(ctx)}
 
 
 def located_in(nlp, text, park):
@@ -40,41 +80,60 @@ def test_anaphora_resolve_to_the_nearest_compatible_entity(nlp):
     assert ("数智产业基地", "PART_OF", "武汉光谷科创城", None) in rels
 
 
+XINGHAI = {"苏州工业园区": "PARK", "苏州星海科技有限公司": "COMPANY"}
+
+
 def test_located_in_patterns(nlp):
-    rels = relations(nlp, "位于苏州工业园区的苏州星海科技有限公司成立于2010年。")
-    assert ("苏州星海科技有限公司", "LOCATED_IN", "苏州工业园区", None) in rels
-    rels = relations(nlp, "图为成都高新区企业成都云帆科技股份有限公司的车间。")
-    assert ("成都云帆科技股份有限公司", "LOCATED_IN", "成都高新技术产业开发区", None) in rels
+    ctx = context(nlp, "位于苏州工业园区的苏州星海科技有限公司成立于2010年。", XINGHAI)
+    assert found(located_by_pattern, ctx) == {("苏州星海科技有限公司", "LOCATED_IN", "苏州工业园区", None)}
+    mentions = {"成都高新区": "PARK", "成都云帆科技股份有限公司": "COMPANY"}
+    ctx = context(nlp, "图为成都高新区企业成都云帆科技股份有限公司的车间。", mentions)
+    # a known park is named by its official name
+    assert found(located_by_pattern, ctx) == {
+        ("成都云帆科技股份有限公司", "LOCATED_IN", "成都高新技术产业开发区", None)
+    }
 
 
 def test_a_park_that_brings_a_company_in_hosts_it(nlp):
-    rels = relations(nlp, "大连经济技术开发区支持珍奥生物技术有限公司建立起科研、生产基地。")
-    assert ("珍奥生物技术有限公司", "LOCATED_IN", "大连经济技术开发区", None) in rels
-    rels = relations(nlp, "苏州工业园区先后引进了苏州星海科技有限公司。")
-    assert ("苏州星海科技有限公司", "LOCATED_IN", "苏州工业园区", None) in rels
-    rels = relations(nlp, "成都云帆科技股份有限公司将以天府软件园为基地，拓展业务。")
-    assert ("成都云帆科技股份有限公司", "LOCATED_IN", "天府软件园", None) in rels
+    mentions = {"大连经济技术开发区": "PARK", "珍奥生物技术有限公司": "COMPANY"}
+    ctx = context(nlp, "大连经济技术开发区支持珍奥生物技术有限公司建立起科研、生产基地。", mentions)
+    assert found(located_by_park_verb, ctx) == {("珍奥生物技术有限公司", "LOCATED_IN", "大连经济技术开发区", None)}
+    ctx = context(nlp, "苏州工业园区先后引进了苏州星海科技有限公司。", XINGHAI)
+    assert found(located_by_park_verb, ctx) == {("苏州星海科技有限公司", "LOCATED_IN", "苏州工业园区", None)}
+    yunfan = {"天府软件园": "PARK", "成都云帆科技股份有限公司": "COMPANY"}
+    ctx = context(nlp, "成都云帆科技股份有限公司将以天府软件园为基地，拓展业务。", yunfan)
+    assert found(located_by_park_verb, ctx) == {("成都云帆科技股份有限公司", "LOCATED_IN", "天府软件园", None)}
     # the park's verb must reach the company directly: here the company supports, not the park
-    rels = relations(nlp, "天府软件园举行签约仪式，成都云帆科技股份有限公司支持活动。")
-    assert not any(r == "LOCATED_IN" for _, r, _, _ in rels)
+    ctx = context(nlp, "天府软件园举行签约仪式，成都云帆科技股份有限公司支持活动。", yunfan)
+    assert not any(r == "LOCATED_IN" for _, r, _, _ in found(extract_relations, ctx))
 
 
 def test_enumeration_inherits_the_sentence_park(nlp):
     text = "相当一部分企业都在天府软件园,比如成都甲乙科技有限公司、成都丙丁网络有限公司等。"
-    assert located_in(nlp, text, "天府软件园") == {"成都甲乙科技有限公司", "成都丙丁网络有限公司"}
+    ctx = context(
+        nlp, text, {"天府软件园": "PARK", "成都甲乙科技有限公司": "COMPANY", "成都丙丁网络有限公司": "COMPANY"}
+    )
+    assert {h for h, _, t, _ in found(located_by_enumeration, ctx) if t == "天府软件园"} == {
+        "成都甲乙科技有限公司",
+        "成都丙丁网络有限公司",
+    }
+
+
+JINSHI = {"宁乡化工园": "PARK", "湖南金石化工有限公司": "COMPANY", "宁乡市人民政府": "ORG"}
 
 
 def test_signing_gives_each_investor_the_stated_amount(nlp):
     text = "以该化工园为依托,4个项目签约。湖南金石化工有限公司与宁乡市人民政府签订合作协议,项目总投资12亿元。"
     text = "宁乡化工园发布会召开当天," + text.replace("该化工园", "宁乡化工园")
-    rels = relations(nlp, text)
-    assert ("湖南金石化工有限公司", "INVESTS_IN", "宁乡化工园", 1.2e9) in rels
-    assert not any(h == "宁乡市人民政府" for h, *_ in rels)
+    ctx = context(nlp, text, {**JINSHI, "12亿元": "MONEY"})
+    # 宁乡市人民政府 is the counterpart, not an investor
+    assert found(invests_by_signing, ctx) == {("湖南金石化工有限公司", "INVESTS_IN", "宁乡化工园", 1.2e9)}
 
 
 def test_registered_capital_is_not_an_investment(nlp):
-    rels = relations(nlp, "湖南金石化工有限公司与宁乡化工园管委会签订入园协议,注册资本5000万元。")
-    assert all(amount is None for *_, amount in rels)
+    text = "湖南金石化工有限公司与宁乡化工园管委会签订入园协议,注册资本5000万元。"
+    ctx = context(nlp, text, {**JINSHI, "5000万元": "MONEY"})
+    assert found(invests_by_signing, ctx) == {("湖南金石化工有限公司", "INVESTS_IN", "宁乡化工园", None)}
 
 
 def test_park_in_takes_the_most_specific_place_of_the_name_never_the_lexicon_city(nlp):
@@ -93,9 +152,12 @@ def test_a_place_in_a_known_parks_name_must_lie_in_its_province(nlp):
 
 
 def test_park_in_walks_the_place_hierarchy_in_the_name(nlp):
+    assert locality_in_name("杭州下沙经济技术开发区")[0] == "下沙"
+    assert place_in_name("湘乡城西工业园")[0] == "湘乡"  # 城西区 lies in 西宁, not in 湘乡
+    assert place_in_name("中国(上海)自由贸易试验区")[0] == "上海"
     rels = relations(nlp, "杭州下沙经济技术开发区举行活动。湘乡城西工业园举行活动。中国(上海)自由贸易试验区举行活动。")
     assert ("杭州下沙经济技术开发区", "PARK_IN", "下沙", None) in rels
-    assert ("湘乡城西工业园", "PARK_IN", "湘乡", None) in rels  # 城西区 lies in 西宁, not in 湘乡
+    assert ("湘乡城西工业园", "PARK_IN", "湘乡", None) in rels
     assert ("中国(上海)自由贸易试验区", "PARK_IN", "上海", None) in rels
 
 
@@ -133,19 +195,26 @@ def test_a_group_names_its_national_subsidiary_as_one_company(nlp):
 
 def test_a_project_built_by_a_company_invests_in_the_sentences_only_park(nlp):
     text = "该项目由上海华谊集团股份有限公司投资建设，选址于钦州港经济技术开发区，总投资约300亿元。"
-    assert ("上海华谊集团股份有限公司", "INVESTS_IN", "钦州港经济技术开发区", 3e10) in relations(nlp, text)
+    mentions = {"上海华谊集团股份有限公司": "COMPANY", "钦州港经济技术开发区": "PARK", "300亿元": "MONEY"}
+    assert found(invests_by_building, context(nlp, text, mentions)) == {
+        ("上海华谊集团股份有限公司", "INVESTS_IN", "钦州港经济技术开发区", 3e10)
+    }
 
 
 def test_a_companys_own_park_is_its_investment(nlp):
-    rels = relations(nlp, "阿里巴巴集团旗下的杭州云栖小镇产业园今年新增企业200家。")
-    assert ("阿里巴巴集团控股有限公司", "INVESTS_IN", "杭州云栖小镇产业园", None) in rels
-    assert not any(r == "INVESTS_IN" for _, r, _, _ in relations(nlp, "阿里巴巴集团与杭州云栖小镇产业园的企业交流。"))
+    mentions = {"阿里巴巴集团": "COMPANY", "杭州云栖小镇产业园": "PARK"}
+    ctx = context(nlp, "阿里巴巴集团旗下的杭州云栖小镇产业园今年新增企业200家。", mentions)
+    # the company lexicon names 阿里巴巴集团 by its registered name
+    assert found(invests_by_owning, ctx) == {("阿里巴巴集团控股有限公司", "INVESTS_IN", "杭州云栖小镇产业园", None)}
+    assert not found(invests_by_owning, context(nlp, "阿里巴巴集团与杭州云栖小镇产业园的企业交流。", mentions))
 
 
 def test_a_park_that_is_part_of_another_says_so(nlp):
-    rels = relations(nlp, "中关村软件园是中关村科技园区的重要组成部分。")
-    assert ("中关村软件园", "PART_OF", "中关村科技园区", None) in rels
-    assert not any(r == "PART_OF" for _, r, _, _ in relations(nlp, "天府软件园是苏州工业园区的合作伙伴。"))
+    mentions = {"中关村软件园": "PARK", "中关村科技园区": "PARK"}
+    ctx = context(nlp, "中关村软件园是中关村科技园区的重要组成部分。", mentions)
+    assert found(part_of_by_pattern, ctx) == {("中关村软件园", "PART_OF", "中关村科技园区", None)}
+    ctx = context(nlp, "天府软件园是苏州工业园区的合作伙伴。", {"天府软件园": "PARK", "苏州工业园区": "PARK"})
+    assert not found(part_of_by_pattern, ctx)
 
 
 def test_the_local_park_lies_in_the_place_just_named(nlp):
@@ -163,7 +232,10 @@ def test_listed_companies_that_act_in_a_park_each_lie_there(nlp):
 
 def test_a_companys_project_started_in_a_park_is_its_investment(nlp):
     text = "浙江吉利控股集团有限公司投资120亿元的新能源汽车项目日前在宁波杭州湾新区开工。"
-    assert ("浙江吉利控股集团有限公司", "INVESTS_IN", "宁波杭州湾新区", 1.2e10) in relations(nlp, text)
+    mentions = {"浙江吉利控股集团有限公司": "COMPANY", "宁波杭州湾新区": "PARK", "120亿元": "MONEY"}
+    assert found(invests_by_project, context(nlp, text, mentions)) == {
+        ("浙江吉利控股集团有限公司", "INVESTS_IN", "宁波杭州湾新区", 1.2e10)
+    }
 
 
 def test_a_company_named_after_settling_in_a_park_lies_there(nlp):
@@ -174,9 +246,12 @@ def test_a_company_named_after_settling_in_a_park_lies_there(nlp):
 
 
 def test_respective_investments_pair_investors_with_amounts_in_order(nlp):
-    rels = relations(nlp, "华润集团和中粮集团分别在重庆两江新区投资30亿元和20亿元。")
-    assert ("华润集团", "INVESTS_IN", "两江新区", 3e9) in rels
-    assert ("中粮集团", "INVESTS_IN", "两江新区", 2e9) in rels
+    text = "华润集团和中粮集团分别在重庆两江新区投资30亿元和20亿元。"
+    mentions = {"华润集团": "COMPANY", "中粮集团": "COMPANY", "两江新区": "PARK", "30亿元": "MONEY", "20亿元": "MONEY"}
+    assert found(located_by_activity, context(nlp, text, mentions)) == {
+        ("华润集团", "INVESTS_IN", "两江新区", 3e9),
+        ("中粮集团", "INVESTS_IN", "两江新区", 2e9),
+    }
 
 
 def test_what_a_park_has_inside_it_are_its_companies(nlp):
@@ -217,16 +292,27 @@ def test_seed_relations_cover_the_park_companies(nlp, seed_text):
 
 
 def test_what_a_company_does_in_a_park_says_how_it_is_linked(nlp):
-    rels = relations(nlp, "比亚迪股份有限公司在西安高新区投资建设新能源汽车项目，总投资100亿元。")
-    assert ("比亚迪股份有限公司", "INVESTS_IN", "西安高新技术产业开发区", 1e10) in rels
-    rels = relations(nlp, "小米科技有限责任公司在武汉东湖新技术开发区设立全资子公司小米武汉科技有限公司。")
-    assert ("小米武汉科技有限公司", "LOCATED_IN", "武汉东湖新技术开发区", None) in rels  # 全资子公司 is not its name
-    assert not any(h == "小米科技有限责任公司" for h, *_ in rels)  # the parent set it up, it is not there
-    rels = relations(nlp, "宁德时代新能源科技股份有限公司近日在宜宾临港经济技术开发区正式投产。")
-    assert ("宁德时代新能源科技股份有限公司", "LOCATED_IN", "宜宾临港经济技术开发区", None) in rels
+    text = "比亚迪股份有限公司在西安高新区投资建设新能源汽车项目，总投资100亿元。"
+    mentions = {"比亚迪股份有限公司": "COMPANY", "西安高新区": "PARK", "100亿元": "MONEY"}
+    assert found(located_by_activity, context(nlp, text, mentions)) == {
+        ("比亚迪股份有限公司", "INVESTS_IN", "西安高新技术产业开发区", 1e10)
+    }
+    text = "小米科技有限责任公司在武汉东湖新技术开发区设立全资子公司小米武汉科技有限公司。"
+    mentions = {"小米科技有限责任公司": "COMPANY", "武汉东湖新技术开发区": "PARK", "小米武汉科技有限公司": "COMPANY"}
+    # 全资子公司 is not its name; the parent set it up, it is not there
+    assert found(located_by_activity, context(nlp, text, mentions)) == {
+        ("小米武汉科技有限公司", "LOCATED_IN", "武汉东湖新技术开发区", None)
+    }
+    text = "宁德时代新能源科技股份有限公司近日在宜宾临港经济技术开发区正式投产。"
+    mentions = {"宁德时代新能源科技股份有限公司": "COMPANY", "宜宾临港经济技术开发区": "PARK"}
+    assert found(located_by_activity, context(nlp, text, mentions)) == {
+        ("宁德时代新能源科技股份有限公司", "LOCATED_IN", "宜宾临港经济技术开发区", None)
+    }
     # an event held in a park says nothing about where the company is
-    rels = relations(nlp, "华为技术有限公司在松山湖高新区举行发布会。")
-    assert not any(r in {"LOCATED_IN", "INVESTS_IN"} for _, r, *_ in rels)
+    ctx = context(
+        nlp, "华为技术有限公司在松山湖高新区举行发布会。", {"华为技术有限公司": "COMPANY", "松山湖高新区": "PARK"}
+    )
+    assert not any(r in {"LOCATED_IN", "INVESTS_IN"} for _, r, *_ in found(extract_relations, ctx))
 
 
 def test_a_park_signing_with_a_company_takes_its_investment(nlp):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import pipeline
+from pipeline.backends import ner_problem, resolve_model_path
 from pipeline.charnet import (
     ANY_ORG_BEGIN,
     ANY_ORG_INSIDE,
@@ -33,7 +34,7 @@ from pipeline.charnet import (
 from pipeline.charnet import UNKNOWN as UNKNOWN_ID
 from pipeline.cli import app
 from pipeline.gold import GoldDocument
-from pipeline.ner import model_label, model_mention, ner_problem
+from pipeline.ner import model_label, model_mention
 from pipeline.train import UNKNOWN, gold_tags
 
 SENTENCES = [
@@ -102,7 +103,7 @@ def test_knowledge_shapes_mark_the_lexicons_names():
 def test_int8_network_tags_the_seed_page_as_the_float_one():
     from pipeline.segment import word_spans
 
-    path = pipeline.ner.resolve_model_path("ner")
+    path = resolve_model_path("ner")
     text = next(Path("seeds").glob("*.txt")).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
     pieces = [(line, word_spans(line)) for line in lines]
@@ -112,6 +113,7 @@ def test_int8_network_tags_the_seed_page_as_the_float_one():
     assert len(exact & fast) / len(exact | fast) >= 0.97
 
 
+@pytest.mark.slow
 def test_importing_the_pipeline_leaves_torch_unloaded():
     code = "import sys, pipeline; print('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
@@ -165,6 +167,7 @@ def test_training_pieces_cover_the_text_without_cutting_an_entity(words, limit):
     assert all(tags[a] != inside for a, _ in pieces if a < len(text))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_the_partial_crf_teaches_nothing_where_no_tag_is_given():
     from pipeline.bilstm_crf import BiLSTMCRF, Hyperparameters
@@ -238,6 +241,7 @@ def tiny_corpora(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corpora, tmp_path):
     model = tmp_path / "ner"
@@ -262,6 +266,7 @@ def test_train_command_reproduces_a_model_that_loads_into_the_pipeline(tiny_corp
     assert {(m.start, m.end, m.label) for m in mentions} >= {(0, 2, "PERSON"), (8, 12, "COMPANY")}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_training_data_trains_elsewhere_with_the_standalone_script(tiny_corpora, tmp_path):
     result = CliRunner().invoke(
@@ -309,6 +314,7 @@ def test_hanlp_without_the_extra_says_how_to_install(monkeypatch):
     assert "pip install 'parkgraph[hanlp]'" in ner_problem("hanlp:/some/model")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("hanlp") is None, reason="the hanlp extra is not installed")
 def test_hanlp_backend_runs_a_model_trained_offline(tmp_path):
     from pipeline.hanlp_ner import load_hanlp, train_hanlp_ner
@@ -332,6 +338,7 @@ def test_hanlp_backend_runs_a_model_trained_offline(tmp_path):
     assert {("李娜", "PERSON"), ("腾讯集团", "COMPANY")} <= found
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="training needs torch (the train extra)")
 def test_onnx_inference_decodes_what_torch_decodes(tiny_corpora, tmp_path):
     from pipeline import bilstm_crf
@@ -372,7 +379,7 @@ def test_inference_windows_end_at_sentence_ends_first():
 
 @pytest.fixture(scope="module")
 def net_with_short_windows():
-    net = CharNet(pipeline.ner.resolve_model_path("ner"))
+    net = CharNet(resolve_model_path("ner"))
     net.config["hyperparameters"]["max_length"] = 7
     return net
 
@@ -395,16 +402,17 @@ def test_the_shipped_model_fills_the_gaps_the_rules_leave(nlp):
 
 
 def test_model_mentions_replace_only_the_rule_sources_they_outrank(nlp):
-    from pipeline.tag import Candidate
+    from pipeline.mentions import Candidate, write_mentions
 
-    tagger = nlp.get_pipe("ner")
+    outranks = nlp.get_pipe("mentions").policy.outranks["ner"]
     # 华为技术有限公司 is a registered name of the curated company lexicon
     doc = nlp.get_pipe("rules")(nlp.get_pipe("sentences")(nlp.make_doc("张伟在北京市海淀区创办了华为技术有限公司")))
+    write_mentions(doc, doc._.candidates["rules"], overwrite=True)
     rules = [(e.text, e._.source) for e in doc.ents]
     assert rules == [("北京市", "lexicon:place"), ("海淀区", "lexicon:place"), ("华为技术有限公司", "lexicon:company")]
-    tagger.write(doc, [Candidate(6, 14, "ORG", "model", 0.85)])  # overlaps a place and a company
+    write_mentions(doc, [Candidate(6, 14, "ORG", "model", 0.85)], False, outranks)  # overlaps a place and a company
     assert [(e.text, e._.source) for e in doc.ents] == rules
-    tagger.write(doc, [Candidate(3, 9, "LOC", "model", 0.85)])  # overlaps places only
+    write_mentions(doc, [Candidate(3, 9, "LOC", "model", 0.85)], False, outranks)  # overlaps places only
     assert [(e.text, e._.source) for e in doc.ents] == [
         ("北京市海淀区", "model"),
         ("华为技术有限公司", "lexicon:company"),

@@ -24,6 +24,7 @@ def seed_out(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (make test installs it)")
 def test_graph_html_renders_its_nodes_in_chromium(seed_out):
     from playwright.sync_api import sync_playwright
@@ -62,6 +63,7 @@ def test_graph_html_renders_its_nodes_in_chromium(seed_out):
             browser.close()
 
 
+@pytest.mark.slow
 def test_png_overview_uses_a_cjk_font(seed_out, tmp_path):
     from pipeline.view import cjk_font
 
@@ -72,6 +74,7 @@ def test_png_overview_uses_a_cjk_font(seed_out, tmp_path):
     assert (tmp_path / "g.png").stat().st_size > 20_000
 
 
+@pytest.mark.slow
 def test_notebook_runs(seed_out):
     import nbformat
     from nbclient import NotebookClient

@@ -1,4 +1,4 @@
-"""Stage 3b: relations between entities — LOCATED_IN, INVESTS_IN, PARK_IN, PART_OF.
+"""Stage 3c: relations between entities — LOCATED_IN, INVESTS_IN, PARK_IN, PART_OF.
 
 Each rule is a small generator over a :class:`Context` (the document's sentences, paragraphs,
 headings and mentions, anaphors included) that yields :class:`Relation` objects with the
@@ -13,11 +13,10 @@ the rules.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..backends import relation_model_path
 from .classifier import TYPES, RelationModel
 from .context import Context, Mention, Relation, build_context
 from .rules import extract_relations
@@ -25,21 +24,11 @@ from .rules import extract_relations
 __all__ = ["Context", "Mention", "Relation", "build_context", "extract_relations"]
 
 
-def model_path(model: str) -> Path | None:
-    """``none`` → no model (rules only); a folder or file path; else a folder under models/."""
-    if model == "none":
-        return None
-    from ..lexicon import models_dir
-
-    path = Path(model) if Path(model).exists() else models_dir() / model
-    return path / "weights.json" if path.is_dir() else path
-
-
 class RelationExtractor:
     def __init__(self, nlp: Language, name: str, min_confidence: float, model: str) -> None:
         self.name = name
         self.min_confidence = min_confidence
-        path = model_path(model)
+        path = relation_model_path(model)
         self.model = RelationModel.load(path) if path is not None else None
 
     def __call__(self, doc: Doc) -> Doc:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-import jieba
-
 from .. import lexicon
-from ..grammar import HEAD_PATTERN, WORD_TAGS, is_rare_noun, is_specific_text, reads_as_place
+from ..places import locality_in_name, may_contain, place_in_name
 from .context import Context, Mention, Relation
 from .located import SETTLE
 
@@ -95,76 +92,6 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
                     )
 
 
-def _places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
-    """The gazetteer places a park's name opens with, as written, each inside the one before
-    (湖北武汉江岸… → 湖北, 武汉, 江岸; 湘乡城西工业园: 城西区 is in 西宁, not in 湘乡)."""
-    places, chain, i = lexicon.places(), [], 0
-    while i < len(name):
-        match = next((name[i:j] for j in range(min(len(name), i + 8), i + 1, -1) if name[i:j] in places), None)
-        if not match or (chain and not _inside(places[match], chain[-1][1])):
-            break
-        chain.append((match, places[match]))
-        i += len(match)
-    return chain
-
-
-def _place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
-    """The most specific gazetteer place a park's name starts with (湖北武汉江岸… → 武汉)."""
-    chain = _places_opening(_without_brackets(name))
-    return chain[-1] if chain else None
-
-
-def _without_brackets(name: str) -> str:
-    return re.sub(r"[()（）]", "", name)  # 中国(上海)自由贸易试验区 → 上海
-
-
-def _inside(inner: lexicon.Place, outer: lexicon.Place) -> bool:
-    if outer.level == "province":
-        return inner.province == outer.name and inner != outer
-    if outer.level == "city":
-        return inner.city == outer.name and inner != outer
-    if outer.level == "county":
-        return inner.county == outer.name
-    return outer.level == "country" and inner.level != "country"
-
-
-# jieba tags these as places, but they only say where in a city (湘乡城西…, 某某新区)
-GENERIC_LOCALITIES = {"新区", "城区", "市区", "郊区", "城东", "城西", "城南", "城北", "东部", "西部", "南部", "北部"}
-
-
-def _locality_in_name(name: str) -> tuple[str, lexicon.Place | None] | None:
-    """A town below the gazetteer's counties in a park's name, right after the places it opens
-    with: a town of the civil affairs list inside the last of those places (窦店高端现代制造业产业基地
-    → 窦店镇; 天津宝坻石桥工业园区 has none: no 石桥 in 宝坻), else a word jieba tags as a place that
-    the list does not know, followed only by a generic descriptor."""
-    name = _without_brackets(name)
-    head = HEAD_PATTERN.search(name)
-    if not head:
-        return None
-    chain = _places_opening(name)
-    start = sum(len(written) for written, _ in chain)
-    boundaries = set(itertools.accumulate(len(w) for w in jieba.cut(name[: head.start()])))
-    towns = lexicon.towns()
-    for end in range(min(head.start(), start + 8), start + 1, -1):
-        word = name[start:end]
-        if end not in boundaries or word in GENERIC_LOCALITIES:
-            continue
-        if word in towns:
-            inside = [t for t in towns[word] if not chain or _inside(t, chain[-1][1])]
-            if inside and reads_as_place(word):
-                return word, inside[0]
-        elif _jieba_place(word) and not is_specific_text(name[end : head.start()]):
-            return word, None
-    return None
-
-
-def _jieba_place(word: str) -> bool:
-    """A place by jieba's tag, or a rare common noun (孪井滩: twice in its corpus). Words it does
-    not know at all stay out: 岱家山 in 武汉江岸岱家山科创城 names the park (ANNOTATION.md's own
-    example); so do rare proper nouns of other kinds (五环, a ring road: nz)."""
-    return WORD_TAGS.get(word) == "ns" or (WORD_TAGS.get(word) == "n" and is_rare_noun(word))
-
-
 # after a park: 位于/地处/属于… then the place (燕郊经济技术开发区，它属于河北三河市辖地)
 LIES_IN = re.compile(r"\s*[，,]?\s*(?:它|该区|该园区)?(?:位于|地处|坐落[于在]|地属|隶属于?|属于)")
 
@@ -227,8 +154,8 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         written = dict.fromkeys(ctx.text[x.start : x.end] for x in ctx.mentions if x.entity == m.entity)
         names = sorted(written, key=len, reverse=True)
         record = ctx.records.get(m.entity)
-        in_name = next((p for p in map(_place_in_name, names) if p and _may_contain(p[1], record)), None)
-        locality = next((p for p in map(_locality_in_name, names) if p and _may_contain(p[1], record)), None)
+        in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
+        locality = next((p for p in map(locality_in_name, names) if p and may_contain(p[1], record)), None)
         if m.entity in stated:
             located[m.entity] = stated[m.entity]
         elif locality or in_name:
@@ -240,11 +167,3 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for park, tail in located.items():
         ctx.labels.setdefault(tail, "LOC")
         yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), "place", 0.8)
-
-
-def _may_contain(place: lexicon.Place | None, park: object) -> bool:
-    """A place in a known park's name must lie in the park's province: 东湖 in 东湖高新区 is the
-    武汉 lake the zone is named after, not 南昌's 东湖区."""
-    if place is None or not isinstance(park, lexicon.Park) or not park.province or place.level == "country":
-        return True
-    return (place.province or place.name) == park.province

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from pipeline.io import decode, iter_documents
+from pipeline.inputs import decode, iter_documents
 
 TEXT = "中关村软件园位于北京。"
 

@@ -1,0 +1,197 @@
+"""Mentions: the candidates the taggers propose, and how they become ``doc.ents``.
+
+Every tagger (the rules of tag.py, the statistical models of ner.py and hanlp_ner.py) is a
+:class:`MentionTagger`: it proposes candidates in ``doc._.candidates`` and writes no entity. The
+``mentions`` stage then writes them as ``doc.ents`` by the overlap policy that default.cfg names
+(:class:`OverlapPolicy`): the taggers in order, the first writing its mentions, each next one
+only in the gaps, except where it outranks the sources of the entities it overlaps. Within one
+tagger the longest candidate wins, then the more trustworthy source. Later stages (aliases.py)
+add mentions through ``set_entities`` and ``resolve_overlaps`` too.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.scorer import get_ner_prf
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from .heads import COMPANY_HEADS, ORG_HEADS
+from .money import find_money
+from .segment import split_tokens_at
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    source: str
+    score: float = 0.9
+    head: str = ""
+
+
+# “中关村开放实验室”: a quoted name with an organisation head is a platform or project, and the
+# names inside it (中关村, 北京) are not mentions of their own. A quoted park is a park
+# (“梅李民营轻纺工业园”): news quotes the names of parks as often as not.
+NAMING_HEADS = "|".join(sorted([*COMPANY_HEADS, *ORG_HEADS], key=len, reverse=True))
+QUOTED_NAME = re.compile(f"“([^”“]{{2,24}}(?:{NAMING_HEADS}))”")
+# On a tie in length, the more trustworthy source wins.
+SOURCE_PRIORITY = {"lexicon": 0, "money": 0, "coref": 0, "grammar": 1, "person": 2, "model": 3}
+
+
+def outside_quoted_names(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """Drop the candidates inside a quoted platform or project name (“中关村开放实验室”)."""
+    quoted = [(m.start(1), m.end(1)) for m in QUOTED_NAME.finditer(text)]
+    return [c for c in candidates if not any(a <= c.start and c.end <= b for a, b in quoted)]
+
+
+def resolve_overlaps(candidates: list[Candidate], taken: list[tuple[int, int]] = ()) -> list[Candidate]:
+    """Flat mentions: longest first, then by source priority; nothing overlaps ``taken``."""
+    occupied = bytearray(max((c.end for c in candidates), default=0) + 1)
+    for start, end in taken:
+        occupied[start : min(end, len(occupied))] = b"\x01" * (min(end, len(occupied)) - start)
+    chosen = []
+    order = sorted(candidates, key=lambda c: (-(c.end - c.start), SOURCE_PRIORITY[c.source.split(":")[0]], c.start))
+    for c in order:
+        if not any(occupied[c.start : c.end]):
+            occupied[c.start : c.end] = b"\x01" * (c.end - c.start)
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None:
+    """Make ``mentions`` (plus the existing ents when ``keep``) the doc's entities, splitting
+    tokens where a mention's edge falls inside one."""
+    if not mentions and keep:
+        return
+    existing = (
+        [(e.start_char, e.end_char, e.label_, e._.source, e._.score, e._.value, e._.currency) for e in doc.ents]
+        if keep
+        else []
+    )
+    split_tokens_at(doc, [x for c in mentions for x in (c.start, c.end)])
+    spans = []
+    for start, end, label, source, score, value, currency in existing:
+        span = doc.char_span(start, end, label=label)
+        span._.source, span._.score, span._.value, span._.currency = source, score, value, currency
+        spans.append(span)
+    norm = doc._.norm_text
+    for c in mentions:
+        span = doc.char_span(c.start, c.end, label=c.label)
+        span._.source, span._.score = c.source, c.score
+        if c.label == "MONEY":
+            money = next(find_money(norm[c.start : c.end]), None)
+            if money:
+                span._.value, span._.currency = money.value, money.currency
+        spans.append(span)
+    doc.ents = sorted(spans, key=lambda s: s.start)
+
+
+def outranked(ents: list[Span], candidates: list[Candidate], outranks: frozenset[str]) -> set[tuple[int, int]]:
+    """(start, end) of the entities that candidates replace: a candidate replaces the entities
+    it overlaps when all come from ``outranks`` sources, unless they are exactly its characters
+    under another label (美国 as ORG against the gazetteer's place: the gazetteer's stands)."""
+    beaten = set()
+    # ents are in order and do not overlap: the ones a candidate overlaps are found by bisection
+    starts, ends = [e.start_char for e in ents], [e.end_char for e in ents]
+    for c in candidates:
+        lo, hi = bisect.bisect_right(ends, c.start), bisect.bisect_left(starts, c.end)
+        overlapped = [e for e in ents[lo:hi] if e.start_char < c.end and c.start < e.end_char]
+        if not overlapped or any(e._.source not in outranks for e in overlapped):
+            continue
+        # disjoint entities within the candidate's edges tile it when their lengths add up
+        edges = (overlapped[0].start_char, overlapped[-1].end_char) == (c.start, c.end)
+        same_characters = edges and sum(e.end_char - e.start_char for e in overlapped) == c.end - c.start
+        if same_characters and any(e.label_ != c.label for e in overlapped):
+            continue
+        beaten.update((e.start_char, e.end_char) for e in overlapped)
+    return beaten
+
+
+def write_mentions(doc: Doc, mentions: list[Candidate], overwrite: bool, outranks: frozenset[str] = frozenset()) -> Doc:
+    """Write one tagger's ``mentions`` as ``doc.ents``: replacing what is there (``overwrite``)
+    or only in its gaps, except that a mention replaces the entities it overlaps when all of
+    them come from a source it ``outranks`` (``"person"``, ``"lexicon:place"``)."""
+    candidates = outside_quoted_names(doc._.norm_text, mentions)
+    if overwrite:
+        doc.ents = []
+    elif outranks and (beaten := outranked(list(doc.ents), candidates, outranks)):
+        doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in beaten]
+    taken = [] if overwrite else [(e.start_char, e.end_char) for e in doc.ents]
+    set_entities(doc, resolve_overlaps(candidates, taken), keep=not overwrite)
+    return doc
+
+
+class MentionTagger:
+    """A tagger proposes its mentions in ``doc._.candidates[name]`` and writes no entity: the
+    mentions stage decides. The rules and the statistical taggers differ only in ``mentions``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def mentions(self, doc: Doc) -> list[Candidate]:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.propose(doc, self.mentions(doc))
+
+    def propose(self, doc: Doc, mentions: list[Candidate]) -> Doc:
+        doc._.candidates = {**(doc._.candidates or {}), self.name: mentions}
+        return doc
+
+
+@dataclass(frozen=True)
+class OverlapPolicy:
+    """Whose mentions win where taggers overlap: the taggers in ``order``, the first writing its
+    mentions, each next one only in the gaps, except where all the entities a mention overlaps
+    come from sources its tagger ``outranks``."""
+
+    order: tuple[str, ...]
+    outranks: Mapping[str, frozenset[str]]
+
+    def write(self, doc: Doc, candidates: Mapping[str, list[Candidate]]) -> Doc:
+        if unknown := set(candidates) - set(self.order):
+            raise ValueError(f"the overlap policy does not place the taggers {sorted(unknown)}: add them to its order")
+        present = [tagger for tagger in self.order if tagger in candidates]
+        for i, tagger in enumerate(present):
+            write_mentions(doc, candidates[tagger], overwrite=i == 0, outranks=self.outranks.get(tagger, frozenset()))
+        return doc
+
+
+@spacy.registry.misc("parkgraph.overlap_policy.v1")
+def overlap_policy(order: list[str], outranks: dict[str, list[str]]) -> OverlapPolicy:
+    """An :class:`OverlapPolicy` from the config: taggers by component name, sources as written
+    in ``span._.source`` (``lexicon:place``, ``person``)."""
+    return OverlapPolicy(tuple(order), {tagger: frozenset(sources) for tagger, sources in outranks.items()})
+
+
+class Mentions:
+    """The pipeline stage that turns the taggers' candidates into ``doc.ents``."""
+
+    def __init__(self, name: str, policy: OverlapPolicy) -> None:
+        self.name = name
+        self.policy = policy
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.policy.write(doc, doc._.candidates or {})
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict[str, object]:
+        """Entity precision, recall and F1 (spaCy's, as its own entity recognizer reports them)."""
+        return get_ner_prf(examples)
+
+
+@Language.factory(
+    "parkgraph_mentions",
+    requires=["doc._.candidates"],
+    assigns=["doc.ents", "span._.source", "span._.score", "span._.value", "span._.currency"],
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0},
+)
+def create_mentions(nlp: Language, name: str, policy: OverlapPolicy) -> Mentions:
+    return Mentions(name, policy)

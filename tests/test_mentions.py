@@ -1,0 +1,78 @@
+"""The mentions room: taggers propose candidates, the overlap policy writes ``doc.ents``, the
+alias stage adds the declared short names; coref reads them."""
+
+import pytest
+from spacy.training import Example
+
+import pipeline
+from pipeline.mentions import Candidate, OverlapPolicy, outside_quoted_names, resolve_overlaps
+
+TEXT = "张伟在北京市海淀区创办了华为技术有限公司"
+
+
+def policy_doc(nlp, policy: OverlapPolicy, candidates: dict[str, list[Candidate]]):
+    return policy.write(nlp.get_pipe("sentences")(nlp.make_doc(TEXT)), candidates)
+
+
+def test_taggers_propose_and_write_no_entity(nlp):
+    doc = nlp.get_pipe("rules")(nlp.get_pipe("sentences")(nlp.make_doc(TEXT)))
+    assert doc.ents == ()
+    proposed = {(c.start, c.end, c.label) for c in doc._.candidates["rules"]}
+    assert (12, 20, "COMPANY") in proposed
+
+
+def test_the_first_tagger_of_the_policy_wins_and_the_next_fills_its_gaps(nlp):
+    rules = [Candidate(3, 6, "LOC", "lexicon:place"), Candidate(6, 9, "LOC", "lexicon:place")]
+    model = [Candidate(3, 9, "LOC", "model"), Candidate(0, 2, "PERSON", "model")]
+    candidates = {"rules": rules, "ner": model}
+    rules_win = OverlapPolicy(("rules", "ner"), {})
+    assert [(e.text, e._.source) for e in policy_doc(nlp, rules_win, candidates).ents] == [
+        ("张伟", "model"),
+        ("北京市", "lexicon:place"),
+        ("海淀区", "lexicon:place"),
+    ]
+    model_wins = OverlapPolicy(("ner", "rules"), {})
+    assert [e.text for e in policy_doc(nlp, model_wins, candidates).ents] == ["张伟", "北京市海淀区"]
+    # outranking the place lexicon, the model's span replaces the places it covers
+    outranking = OverlapPolicy(("rules", "ner"), {"ner": frozenset({"lexicon:place"})})
+    assert [e.text for e in policy_doc(nlp, outranking, candidates).ents] == ["张伟", "北京市海淀区"]
+
+
+def test_a_tagger_the_policy_does_not_place_is_an_error(nlp):
+    with pytest.raises(ValueError, match="hanlp"):
+        policy_doc(nlp, OverlapPolicy(("rules",), {}), {"hanlp": []})
+
+
+def test_prefer_changes_the_policy_not_the_pipeline():
+    default, model_first = pipeline.load(), pipeline.load(prefer="model")
+    assert default.pipe_names == model_first.pipe_names
+    assert default.get_pipe("mentions").policy.order == ("rules", "ner")
+    assert model_first.get_pipe("mentions").policy == OverlapPolicy(("ner", "rules"), {})
+
+
+def test_longest_first_then_the_surer_source():
+    found = resolve_overlaps(
+        [Candidate(0, 4, "ORG", "model"), Candidate(0, 4, "PARK", "lexicon:park"), Candidate(0, 2, "LOC", "lexicon")]
+    )
+    assert found == [Candidate(0, 4, "PARK", "lexicon:park")]
+
+
+def test_names_inside_a_quoted_platform_name_are_no_mentions():
+    text = "建设“中关村开放实验室”"
+    inside, park = Candidate(3, 6, "PARK", "lexicon:park"), Candidate(3, 11, "ORG", "grammar:org")
+    assert outside_quoted_names(text, [inside, park]) == []
+
+
+def test_alias_stage_adds_the_declared_short_name_and_coref_reads_it(nlp):
+    doc = nlp("成都云帆科技有限公司（以下简称云帆）位于天府软件园。云帆在该园区投资5亿元。")
+    assert {alias: span.text for alias, span in doc._.aliases.items()} == {"云帆": "成都云帆科技有限公司"}
+    shorts = [e for e in doc.ents if e.text == "云帆"]
+    assert [e._.source for e in shorts] == ["coref:alias", "coref:alias"]
+    assert {e._.entity for e in shorts} == {"成都云帆科技有限公司"}
+
+
+def test_the_mentions_stage_scores_the_entities(nlp):
+    doc = nlp.make_doc("成都云帆科技有限公司位于天府软件园。")
+    example = Example.from_dict(doc, {"entities": [(0, 10, "COMPANY"), (12, 17, "PARK")]})
+    scores = nlp.evaluate([example])
+    assert scores["ents_f"] == 1.0
