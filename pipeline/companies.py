@@ -24,7 +24,7 @@ import jieba
 from . import lexicon
 from .grammar import WORD_TAGS, Sentence, frequency
 from .mentions import Candidate
-from .places import rest_after_place
+from .places import contains, leading_place, place_before, rest_after_place
 
 LISTED_FILE, CURATED_FILE = "listed_companies.tsv", "famous_companies.tsv"
 # An industry word after a brand or a place (美的集团, 上海电力): build_lexicons.py strips it to
@@ -100,14 +100,11 @@ def another_place_before(text_before: str, company: Company) -> bool:
     深圳市建筑科学研究院 (建科院): a place written before a short name that the registered name
     opens with another place names another firm. A place inside the company's (福田 for a
     深圳 firm) or no place in the registered name (深圳比亚迪) does not."""
-    places = lexicon.places()
-    own = next((places[company.name[:i]] for i in range(4, 1, -1) if company.name[:i] in places), None)
-    if own is None:
+    own, before = leading_place(company.name), place_before(text_before)
+    if own is None or before is None:
         return False
-    before = next((places[text_before[-i:]] for i in range(4, 1, -1) if text_before[-i:] in places), None)
-    if before is None or before.name == own.name:
-        return False
-    return own.name not in (before.city, before.province)
+    own_place = lexicon.places()[own]
+    return before.name != own_place.name and not contains(own_place, before)
 
 
 # Tags of jieba's words that are names rather than ordinary words.

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 from . import companies, lexicon
 from .heads import COMMITTEE_HEADS
 from .normalise import normalise
-from .places import rest_after_place
+from .places import MAX_PLACE, rest_after_place
 
 # 该园区 / 该公司 …, and a bare 园区 opening a phrase about what is in it (。园区内的X, 在园区里,
 # 园区企业X): news names its park once, then says 园区
@@ -93,7 +93,9 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
             span.label_ == "COMPANY"
             and name not in aliases
             and (company := companies.lookup(name)) is not None
-            and not companies.another_place_before(doc.text[max(0, span.start_char - 4) : span.start_char], company)
+            and not companies.another_place_before(
+                doc.text[max(0, span.start_char - MAX_PLACE) : span.start_char], company
+            )
         ):
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")

@@ -31,6 +31,14 @@ def leading_place(name: str, start: int = 0, shortest_rest: int = 2) -> str | No
     return next((name[start:end] for end in ends if name[start:end] in places), None)
 
 
+def place_before(text: str) -> lexicon.Place | None:
+    """The longest gazetteer place (2 to ``MAX_PLACE`` characters) that ``text`` ends with: the
+    place written right before a name."""
+    places = lexicon.places()
+    ends_with = (text[-size:] for size in range(min(len(text), MAX_PLACE), 1, -1))
+    return next((places[name] for name in ends_with if name in places), None)
+
+
 def rest_after_place(name: str, rests: Container[str], shortest_rest: int) -> str | None:
     """What follows a place at the start of ``name`` when it is one of ``rests`` and has at
     least ``shortest_rest`` characters, the shortest place tried first (湖北武汉江岸岱家山科创城 →

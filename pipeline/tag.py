@@ -14,11 +14,7 @@ from spacy.tokens import Doc
 from . import lexicon
 from .companies import find_companies
 from .grammar import Sentence, find_names
-from .mentions import (
-    Candidate,
-    MentionTagger,
-    set_entities,  # noqa: F401  (relations/training.py, another branch's file, imports it from here)
-)
+from .mentions import Candidate, MentionTagger
 from .money import find_money
 from .park_names import in_header_line, names_built_on_parks
 from .persons import find_persons

@@ -10,10 +10,11 @@ import networkx as nx
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 # bottom to top; a module may import from its own layer and the ones below
 LAYERS = [
-    ("vocabulary and text", "normalise extensions lexicon heads money persons charnet bilstm_crf gold inputs"),
-    ("segmentation and backends", "segment backends"),
+    ("vocabulary and text", "normalise extensions lexicon heads money persons bilstm_crf gold inputs"),
+    ("segmentation", "segment"),
     ("mentions", "mentions"),
-    ("name finders", "grammar places companies park_names"),
+    # the network reads the lexicons' names as features (gazetteer.py)
+    ("name finders and the network", "grammar places companies park_names gazetteer charnet backends"),
     ("stages", "tag ner hanlp_ner aliases coref"),
     (
         "relations",

@@ -35,13 +35,12 @@ class Examples:
 def gold_context(nlp: Language, gold: GoldDocument) -> tuple[Context, dict[str, str]]:
     """The Context of a gold document read with its annotated entities, and a map from the
     pipeline's entity names to the gold canonical names."""
-    from ..grammar import Candidate
-    from ..tag import set_entities
+    from ..mentions import Candidate, set_entities
 
     doc = nlp.get_pipe("sentences")(nlp.make_doc(gold.text))
     mentions = [Candidate(e["start"], e["end"], e["label"], "gold", 1.0) for e in gold.entities]
     set_entities(doc, mentions, keep=False)
-    doc = nlp.get_pipe("coref")(doc)
+    doc = nlp.get_pipe("coref")(nlp.get_pipe("aliases")(doc))
     canonical = {(e["start"], e["end"]): e.get("entity") or gold.text[e["start"] : e["end"]] for e in gold.entities}
     names: dict[str, Counter] = {}
     for span in doc.ents:
