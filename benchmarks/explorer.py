@@ -41,8 +41,8 @@ def measure(out: Path, name: str, query: str, park: str | None = None) -> dict:
             page.fill("#search", query)
             page.wait_for_selector("#results li")
             searched = page.evaluate("performance.now()") - started
-            target = park or page.locator("#results li").first.inner_text().strip()
-            page.click(f"#results li >> text={target}")
+            target = park or page.evaluate(f"explorer.search({json.dumps(query)}, 1)[0].name")
+            page.locator("#results li", has_text=target).first.click()
             page.wait_for_selector("#panel h2")
             opened = page.evaluate("performance.now()") - started
             page.click("#neighbourhood")
@@ -62,6 +62,6 @@ def measure(out: Path, name: str, query: str, park: str | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    row = measure(Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
+    row = measure(Path(sys.argv[1]).resolve(), sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     print(f"| {row['name']} | {row['nodes']:,} | {row['edges']:,} | {row['drawn']:,} | {row['page_mb']} MB "
           f"| {row['load_ms']} ms | {row['search_ms']} ms | {row['open_ms']} ms |")

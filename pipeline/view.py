@@ -56,16 +56,17 @@ def displacy_options() -> dict[str, Any]:
     return {"ents": labels, "colors": {label: tint(COLOURS[label]) for label in labels}}
 
 
-NODE_SPACING = 70  # between neighbours on a ring, in the page's units
-RING_GAP = 90
+NODE_SPACING = 130  # between neighbours on a ring, in the page's units (a name is about 150 wide)
+RING_GAP = 110
 CLUSTER_GAP = 160
+ONE_RING = 40  # up to this many around a centre sit on one ring (several rings cross their names)
 
 
 def _ring_offsets(count: int) -> tuple[list[tuple[float, float]], float]:
     """Places for ``count`` nodes on rings around a centre, and the outer radius."""
     offsets, radius = [], 0.0
     while len(offsets) < count:
-        radius += RING_GAP if radius else 140
+        radius += RING_GAP if radius else max(160.0, min(count, ONE_RING) * NODE_SPACING / (2 * math.pi))
         capacity = max(6, int(2 * math.pi * radius / NODE_SPACING))
         n = min(capacity, count - len(offsets))
         offsets += [(radius * math.cos(2 * math.pi * i / n), radius * math.sin(2 * math.pi * i / n)) for i in range(n)]
@@ -73,9 +74,9 @@ def _ring_offsets(count: int) -> tuple[list[tuple[float, float]], float]:
 
 
 def clusters(g: nx.MultiDiGraph) -> list[list[str]]:
-    """The nodes in groups to draw together, each group's centre first: each park with its members
-    (an organisation in several parks joins the largest), then each node linked to a group joins
-    its neighbour's, then what is left by connected component; the isolated nodes last."""
+    """The nodes with relations in groups to draw together, each group's centre first: each park
+    with its members (an organisation in several parks joins the largest), then each node linked
+    to a group joins its neighbour's, then what is left by connected component."""
     owner: dict[str, int] = {}
     groups: list[list[str]] = []
     for row in graph_module.park_rows(g):
@@ -98,13 +99,12 @@ def clusters(g: nx.MultiDiGraph) -> list[list[str]]:
     rest = g.subgraph(n for n in g if n not in owner and g.degree(n))
     for component in sorted(nx.weakly_connected_components(rest), key=lambda c: (-len(c), min(c))):
         groups.append(sorted(component, key=lambda n: (-g.degree(n), n)))
-    isolated = sorted(n for n in g if not g.degree(n))
-    return [group for group in groups if group] + ([isolated] if isolated else [])
+    return groups
 
 
-def cluster_layout(groups: list[list[str]]) -> dict[str, tuple[float, float]]:
+def cluster_layout(groups: list[list[str]], isolated: list[str]) -> dict[str, tuple[float, float]]:
     """Each group (of :func:`clusters`) as its centre with the others on rings around it, the
-    groups packed in rows, in their order."""
+    groups packed in rows, in their order; the ``isolated`` nodes in a grid below."""
     placed = []
     for group in groups:
         offsets, radius = _ring_offsets(len(group) - 1)
@@ -118,20 +118,24 @@ def cluster_layout(groups: list[list[str]]) -> dict[str, tuple[float, float]]:
             positions[node] = (round(x + radius + dx, 1), round(y + radius + dy, 1))
         x += 2 * radius
         row_height = max(row_height, 2 * radius)
+    columns = max(int(width // NODE_SPACING), math.isqrt(len(isolated)), 1)
+    top = y + row_height + CLUSTER_GAP
+    for i, node in enumerate(isolated):
+        positions[node] = (float(i % columns * NODE_SPACING), top + i // columns * NODE_SPACING)
     return positions
 
 
 # the overview draws whole groups, the largest parks first, up to about this many nodes: vis-network
 # takes seconds to build ten thousand (search and the park list reach every node)
-OVERVIEW_NODES = 1500
+OVERVIEW_NODES = 1000
 KNOWN_ATTRIBUTES = (*graph_module.COMPANY_ATTRIBUTES, *graph_module.PARK_ATTRIBUTES)
 
 
 def explorer_data(g: nx.MultiDiGraph) -> dict[str, Any]:
     """What the page's script reads: nodes with their positions (in the order of their groups),
     edges, parks ranked by companies, and how many of the first nodes the overview draws."""
-    groups = clusters(g)
-    positions = cluster_layout(groups)
+    groups, isolated = clusters(g), sorted(n for n in g if not g.degree(n))
+    positions = cluster_layout(groups, isolated)
     overview = next((n for n in accumulate(len(group) for group in groups) if n >= OVERVIEW_NODES), len(g))
     parks = graph_module.park_rows(g)
     companies = {row.node: row.companies for row in parks}
