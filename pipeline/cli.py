@@ -1,7 +1,8 @@
 """The command line: ``parkgraph extract | show | evaluate | train | graph``.
 
-Exit codes: 0 success; 1 some documents failed (extract) or a threshold was missed (evaluate
---min-f1); 2 usage error (bad option, missing input, malformed gold file).
+Exit codes: 0 success; 1 some documents failed or the run stopped (extract; the tables keep what
+was done), an entity was not found (graph) or a threshold was missed (evaluate --min-f1); 2 usage
+error (bad option, missing input, an output folder that is a file, malformed gold file).
 """
 
 from __future__ import annotations
@@ -417,9 +418,14 @@ def _node(g, name: str, folder: Path) -> str:
     return node
 
 
+def _wide_console() -> Console:
+    # wide enough that names and evidence wrap inside their cells rather than being cut (a pipe
+    # gets 80 columns otherwise)
+    return Console(width=max(Console().width, 160), highlight=False)
+
+
 def _print_table(table: Table) -> None:
-    # wide enough that names and evidence wrap inside their cells rather than being cut
-    Console(width=max(Console().width, 160)).print(table)
+    _wide_console().print(table)
 
 
 def _wrapping(*columns: str) -> Table:
@@ -580,7 +586,7 @@ def show(
 
     Example:
 
-      parkgraph show "合肥国盾量子科技股份有限公司入驻中关村软件园，投资5亿元。"
+      parkgraph show "成都云帆科技有限公司入驻天府软件园，投资5亿元。"
     """
     _check_ner(ner, None)
     import pipeline
@@ -589,7 +595,7 @@ def show(
 
     text = sys.stdin.read() if text == STDIN else text
     doc = pipeline.load(ner=ner)(text)
-    out = Console(width=max(Console().width, 120), highlight=False)
+    out = _wide_console()
     out.print(_coloured(doc), soft_wrap=True)
     entities = _wrapping("entity", "label", "canonical", "value", "source")
     for e in doc.ents:

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from .io import Document
 from .rows import TABLES, DocumentResult, content_hash, document_row, jsonl
 
@@ -244,13 +242,6 @@ def write_atomically(path: Path, content: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(content, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def read_table(folder: str | Path, table: str) -> pd.DataFrame:
-    path = Path(folder) / f"{table}.jsonl"
-    if not path.exists() or path.stat().st_size == 0:
-        return pd.DataFrame()
-    return pd.read_json(path, lines=True, dtype=False)
 
 
 def iter_rows(folder: Path, table: str) -> Iterator[dict[str, Any]]:

@@ -247,7 +247,7 @@ def test_path_and_exports(seed_out, tmp_path):
     assert result.exit_code == 0
     hops = json.loads(result.stdout)
     assert [h["relation"] for h in hops] == ["LOCATED_IN", "PARK_IN"]
-    for fmt in ("graphml", "gexf", "json", "csv", "neo4j"):
+    for fmt in ("graphml", "gexf", "json", "csv", "neo4j", "html"):
         result = runner.invoke(app, ["graph", "export", str(seed_out), "--format", fmt, "--to", str(tmp_path / fmt)])
         assert result.exit_code == 0, result.output
     header = (tmp_path / "neo4j" / "nodes.csv").read_text(encoding="utf-8").splitlines()[0]
