@@ -298,7 +298,8 @@ MEMBERSHIP = ("LOCATED_IN", "INVESTS_IN")  # the relations that make an organisa
 
 @dataclass
 class ParkRow:
-    """A park with the organisations in it (or investing in it), their stated investment and its places."""
+    """A park with the organisations in it (or investing in it), the investment stated in it and
+    its places."""
 
     node: str
     name: str
@@ -321,7 +322,10 @@ def park_rows(g: nx.MultiDiGraph) -> list[ParkRow]:
         for member, _, edge in g.in_edges(node, data=True):
             if edge["type"] in MEMBERSHIP:
                 members[member].append(edge)
-        investment = sum(e.get("amount") or 0.0 for edges in members.values() for e in edges)
+        # one sentence stating one amount for several investors (A、B和C签约，投资21.7亿元) is one
+        # investment, not one per investor
+        stated = {(e["evidence"], e["amount"]) for edges in members.values() for e in edges if e.get("amount")}
+        investment = sum(amount for _, amount in stated)
         places = [g.nodes[v]["name"] for _, v, e in g.out_edges(node, data=True) if e["type"] == "PARK_IN"]
         rows.append(ParkRow(node, attrs["name"], dict(members), investment, places))
     return sorted(rows, key=lambda r: (-r.companies, r.name))

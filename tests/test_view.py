@@ -292,6 +292,23 @@ def test_one_node_per_company_across_documents(tmp_path):
     }.items() <= next(li for li in links if li["type"] == "BRANCH_OF").items()
 
 
+def test_a_joint_investment_counts_once_for_its_park():
+    from pipeline.graph import GraphBuilder, park_rows
+
+    builder = GraphBuilder()
+    sentence = "甲公司和乙公司签约入驻天府软件园，投资5亿元。"
+    investments = (("甲公司", 5e8, sentence), ("乙公司", 5e8, sentence), ("丙公司", 1e8, "丙公司投资1亿元。"))
+    for head, amount, evidence in investments:
+        builder.add_relations(
+            [
+                {"doc_id": "d", "relation": "INVESTS_IN", "head": head, "head_label": "COMPANY", "tail": "天府软件园"}
+                | {"tail_label": "PARK", "evidence": evidence, "method": "pattern", "confidence": 0.9, "amount": amount}
+            ]
+        )
+    (row,) = park_rows(builder.build())
+    assert row.companies == 3 and row.investment == 6e8
+
+
 def test_graph_memory_is_bounded_by_entities_not_documents():
     from pipeline.graph import DOCUMENTS_LISTED, GraphBuilder
 
