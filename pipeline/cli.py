@@ -419,9 +419,9 @@ def _node(g, name: str, folder: Path) -> str:
 
 
 def _wide_console() -> Console:
-    # wide enough that names and evidence wrap inside their cells rather than being cut (a pipe
-    # gets 80 columns otherwise)
-    return Console(width=max(Console().width, 160), highlight=False)
+    """The terminal's width; piped, 160 columns (rather than rich's 80), so that a line keeps more
+    of a sentence for grep. Cells fold their text either way, never cut it."""
+    return Console(width=None if Console().is_terminal else 160, highlight=False)
 
 
 def _print_table(table: Table) -> None:
