@@ -67,6 +67,12 @@ def test_explorer_finds_a_park_and_shows_its_companies_with_evidence_offline(see
             assert panel.locator("h2").inner_text().strip() == "北京国盾量子信息技术有限公司"
             page.click("#neighbourhood")
             assert "neighbourhood" in page.inner_text("#shown")
+            page.click("#whole-graph")
+            page.uncheck("#label-filters input[value=COMPANY]")  # a company filtered out is still found
+            page.fill("#search", "汉王")
+            page.click("#results li >> text=汉王科技股份有限公司")
+            assert panel.locator("h2").inner_text().strip() == "汉王科技股份有限公司"
+            assert page.evaluate("network.body.data.nodes.get('COMPANY:汉王科技股份有限公司') !== null")
             assert page.errors == []
         finally:
             browser.close()
