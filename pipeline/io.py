@@ -217,7 +217,7 @@ STDIN = "-"  # as an input: standard input
 def read_stdin() -> Iterator[Document]:
     """Standard input: JSON lines when it starts with ``{``, else one text (doc_id ``stdin``)."""
     data = sys.stdin.buffer.read()
-    if data.lstrip().startswith(b"{"):
+    if data.lstrip(b" \t\r\n" + codecs.BOM_UTF8).startswith(b"{"):
         yield from read_jsonl(Path("stdin"), handle=BytesIO(data))
         return
     text, error = decode(data)
