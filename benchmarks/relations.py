@@ -22,12 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pipeline  # noqa: E402
-from pipeline.emit import entity_rows  # noqa: E402
 from pipeline.evaluate import Prediction, score  # noqa: E402
 from pipeline.gold import load_gold  # noqa: E402
 from pipeline.relations import build_context, extract_relations  # noqa: E402
 from pipeline.relations.classifier import TYPES  # noqa: E402
 from pipeline.relations.training import examples, fit  # noqa: E402
+from pipeline.rows import entity_rows  # noqa: E402
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 

@@ -10,7 +10,12 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
+
+# jieba (and cpca) import pkg_resources, which warns on every import; the warning is theirs to fix
+# and says nothing to a user of parkgraph, so it is silenced before either is imported
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
 
 def _import_spacy_without_torch() -> None:

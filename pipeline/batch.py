@@ -27,10 +27,13 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .emit import DocumentResult, OutputBusy, OutputFolder, document_row, entity_rows, jsonl, relation_rows
+from .emit import OutputBusy, OutputFolder
 from .inputs import Document, iter_documents
+from .publish import publish
+from .rows import DocumentResult, document_row, entity_rows, jsonl, relation_rows
 
 BATCH_DOCS = 256
+FIRST_BATCH_DOCS = 16
 BATCH_CHARS = 200_000
 # Longer documents are parsed in pieces cut at sentence ends (a 10 MB single line is one
 # document, but one spaCy Doc of it would hold millions of tokens). Entities and relations are
@@ -188,14 +191,15 @@ def batches(
     documents: Iterable[Document], size: Callable[[Document], int] = lambda d: len(d.text)
 ) -> Iterator[list[Document]]:
     """``documents`` cut into batches of at most ``BATCH_DOCS`` documents or ``BATCH_CHARS``
-    characters (of ``size``: a document resume reuses costs nothing to parse)."""
-    batch, chars = [], 0
+    characters (of ``size``: a document resume reuses costs nothing to parse). The first batches
+    are smaller (``FIRST_BATCH_DOCS``, then four times as many, …) so that progress shows at once."""
+    batch, chars, limit = [], 0, min(FIRST_BATCH_DOCS, BATCH_DOCS)
     for document in documents:
         batch.append(document)
         chars += size(document)
-        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+        if len(batch) >= limit or chars >= BATCH_CHARS:
             yield batch
-            batch, chars = [], 0
+            batch, chars, limit = [], 0, min(4 * limit, BATCH_DOCS)
     if batch:
         yield batch
 
@@ -384,12 +388,16 @@ def extract(
                 pending.append(_submit(executor, folder, batch, settings))
             while pending:
                 _write(folder, *pending.popleft(), result, on_document)
+            executor.shutdown()
+            folder.close_tables()
+            # only a complete run is published: a stopped one keeps its tables for --resume and
+            # builds no graph from partial rows
+            publish(folder.path, formats)
             complete = True
         finally:
-            executor.shutdown(kill=not complete)
-            # an interrupted run keeps its tables for --resume; graph and summary are built from
-            # the tables of a complete run only (building them could outlast a supervisor's patience)
-            folder.close(formats, complete=complete)
+            if not complete:
+                executor.shutdown(kill=True)
+            folder.close(complete=complete)
     if result.renamed > MAX_WARNINGS:
         warn(f"{result.renamed} doc_ids in all repeated an earlier document's and got a #N suffix")
     result.failed = folder.failed

@@ -1,7 +1,8 @@
-"""The command line: ``parkgraph extract | evaluate | train | graph``.
+"""The command line: ``parkgraph extract | show | evaluate | train | graph``.
 
-Exit codes: 0 success; 1 some documents failed (extract) or a threshold was missed (evaluate
---min-f1); 2 usage error (bad option, missing input, malformed gold file).
+Exit codes: 0 success; 1 some documents failed or the run stopped (extract; the tables keep what
+was done), an entity was not found (graph) or a threshold was missed (evaluate --min-f1); 2 usage
+error (bad option, missing input, an output folder that is a file, malformed gold file).
 """
 
 from __future__ import annotations
@@ -13,21 +14,29 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import NER_CHOICES
+from .inputs import STDIN
 
 EXIT_CODES = "Exit codes: 0 success; 1 some documents failed or a threshold was missed; 2 usage error."
 app = typer.Typer(
     help=f"Organisations, parks, places and money from Chinese news, and the company–park graph.\n\n{EXIT_CODES}",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # help text is plain: rich markup would eat "pip install 'parkgraph[train]'"
 )
-graph_app = typer.Typer(help="Inspect the relation graph of an output folder.", no_args_is_help=True)
+graph_app = typer.Typer(
+    help="Inspect the relation graph of an output folder.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(graph_app, name="graph")
 train_app = typer.Typer(
-    help="Train the shipped models: the NER tagger and the relation classifier.", no_args_is_help=True
+    help="Train the shipped models: the NER tagger and the relation classifier.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(train_app, name="train")
 console = Console(stderr=True)
@@ -35,7 +44,7 @@ console = Console(stderr=True)
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as one error line (never wrapped) and return the exit to raise."""
-    console.print(f"[red]error:[/red] {message}", soft_wrap=True, highlight=False)
+    console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
 
 
@@ -49,8 +58,9 @@ def _check_ner(ner: str, prefer: str | None) -> None:
 
 
 def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
-    """``batch.extract`` with a progress bar; a run that cannot start or is terminated ends the
-    command with one line: exit 2 (usage: nothing in ``out`` changed) or 143 (SIGTERM)."""
+    """``batch.extract`` with a progress bar; a run that cannot start, stops or is terminated ends
+    the command with one line: exit 2 (usage: nothing in ``out`` changed), 1 (the run stopped:
+    the tables keep what was done, no graph is built) or 143 (SIGTERM)."""
     from .batch import Terminated, UsageError, extract
 
     progress = Progress(
@@ -64,13 +74,14 @@ def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
         transient=True,
     )
     with progress:
-        task = progress.add_task("extract", total=None, doc="")
+        # the first documents come back after the pipeline loads (seconds): say so meanwhile
+        task = progress.add_task("extract", total=None, doc="loading the pipeline…")
         try:
             return extract(
                 inputs,
                 out,
                 on_document=lambda row: progress.update(task, advance=1, doc=row["doc_id"]),
-                on_warning=lambda message: console.print(f"[yellow]warning:[/yellow] {message}", markup=True),
+                on_warning=lambda message: quiet or console.print(f"[yellow]warning:[/yellow] {escape(message)}"),
                 **options,
             )
         except UsageError as error:
@@ -80,13 +91,23 @@ def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
             progress.stop()
             console.print("[red]terminated[/red]: workers stopped; --resume continues from here")
             raise typer.Exit(128 + 15) from None
+        except Exception as error:  # noqa: BLE001  (one line, not a traceback: the tables say how far it got)
+            progress.stop()
+            raise fail(
+                f"the run stopped: {type(error).__name__}: {error}. {out}/ keeps the tables of the documents "
+                "done so far and no graph or summary; --resume continues",
+                1,
+            ) from None
 
 
 @app.command()
 def extract(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help=".txt/.md files, folders (recursive) or .jsonl files (one {'text','doc_id'} a line)."),
+        typer.Argument(
+            help=".txt/.md/.html files, folders (recursive), .jsonl files (one {'text','doc_id'} a line), "
+            "or - for standard input (JSON lines if it starts with {, else one text)."
+        ),
     ],
     out: Annotated[
         Path,
@@ -121,7 +142,7 @@ def extract(
     resume: Annotated[
         bool, typer.Option(help="Skip documents already done in --out (same doc_id and content); redo the rest.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run's counts as JSON on stdout.")] = False,
 ) -> None:
     """Extract entities and relations from INPUTS into an output folder.
@@ -144,13 +165,15 @@ def extract(
     if bad:
         raise typer.BadParameter(f"unknown format(s) {bad}: choose csv or parquet", param_hint="--format")
     _check_ner(ner, prefer)
-    missing = [str(p) for p in inputs if not p.exists() and not p.is_symlink()]
+    files = [p for p in inputs if str(p) != STDIN]
+    missing = [str(p) for p in files if not p.exists() and not p.is_symlink()]
     if missing:
         raise fail(f"no such input: {', '.join(missing)}")
-    if out.exists() and not out.is_dir():
-        raise fail(f"--out {out} is a file, not a folder")
+    existing = next(p for p in [out, *out.absolute().parents] if p.exists())
+    if not existing.is_dir():
+        raise fail(f"--out {out}: {existing} is a file, not a folder")
     # the output folder is never input: naming something inside it is a mistake, not a wish
-    inside = [str(p) for p in inputs if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents]
+    inside = [str(p) for p in files if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents]
     if inside:
         raise fail(f"input {', '.join(inside)} lies inside the output folder {out}")
     result = run_extract(
@@ -171,11 +194,11 @@ def extract(
         print(json.dumps({**result.__dict__, "out": str(out)}))
     elif not quiet:
         print((out / "summary.md").read_text(encoding="utf-8"))
-    skipped = f", {result.skipped} already done" if result.skipped else ""
-    console.print(f"{result.documents} documents, {result.chars} characters{skipped} → {out}/")
+    if not quiet:
+        skipped = f", {result.skipped} already done" if result.skipped else ""
+        console.print(f"{result.documents} documents, {result.chars} characters{skipped} → {out}/ (open graph.html)")
     if result.failed:
-        console.print(f"[red]{result.failed} document(s) failed[/red]: see {out}/documents.jsonl")
-        raise typer.Exit(1)
+        raise fail(f"{result.failed} document(s) failed: see {out}/documents.jsonl", 1)
 
 
 @app.command()
@@ -236,15 +259,13 @@ def evaluate(
             gold_map, prediction_map = maps.get("gold", gold_map), maps.get("predictions", prediction_map)
         documents = corpora.read_corpus(gold, fmt, gold_map)
     except (GoldError, OSError, json.JSONDecodeError) as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from error
+        raise fail(f"{error}") from error
     labels = set(gold_map.values()) if gold_map else None
     if predictions is None:
         result = score(documents, predict(documents, ner, prefer, relations), prediction_map, labels)
         title = f"Evaluation of the pipeline on {gold}"
     elif not (predictions / "entities.jsonl").exists():
-        console.print(f"[red]error:[/red] {predictions} is not an output folder (no entities.jsonl)")
-        raise typer.Exit(2)
+        raise fail(f"{predictions} is not an output folder (no entities.jsonl)")
     else:
         result = score_folder(documents, predictions, prediction_labels=prediction_map, labels=labels)
         title = f"Evaluation of {predictions} against {gold}"
@@ -311,11 +332,9 @@ def train_ner(
     missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
     missing += [str(path) for path in [*exclude, *(silver or [])] if not path.exists()]
     if missing:
-        console.print(f"[red]error:[/red] {corpora} lacks {', '.join(missing)}")
-        raise typer.Exit(2)
+        raise fail(f"{corpora} lacks {', '.join(missing)}")
     if silver is None and not SILVER.exists():
-        console.print(f"[red]error:[/red] {NO_SILVER}")
-        raise typer.Exit(2)
+        raise fail(f"{NO_SILVER}")
     silver = silver if silver is not None else [SILVER]
     if data_only:
         counts = write_data(corpora, out, seed=seed, exclude=exclude, silver=silver)
@@ -332,8 +351,7 @@ def train_ner(
             **{k: v for k, v in hyperparameters.items() if v},
         )
     except ModuleNotFoundError as error:
-        console.print(f"[red]error:[/red] {error.name} is not installed: pip install 'parkgraph[train]'")
-        raise typer.Exit(2) from error
+        raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     console.print(f"model → {model}/")
 
 
@@ -366,21 +384,18 @@ def train_relations(
     from .train import NO_SILVER, SILVER
 
     if data is None and not SILVER.exists():
-        console.print(f"[red]error:[/red] {NO_SILVER}")
-        raise typer.Exit(2)
+        raise fail(f"{NO_SILVER}")
     try:
         default = [SILVER, Path("seeds/gold/seed.jsonl")]
         documents = [d for path in data or default for d in load_gold(path)]
         dev_documents = load_gold(dev)
     except GoldError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(2) from error
+        raise fail(f"{error}") from error
     documents = [d for d in documents if d.source not in set(without_source or [])]
     try:
         model = run_training(documents, dev_documents)
     except ModuleNotFoundError as error:
-        console.print(f"[red]error:[/red] {error.name} is not installed: pip install 'parkgraph[train]'")
-        raise typer.Exit(2) from error
+        raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / "weights.json")
     console.print(f"relation model → {out}/weights.json; dev pair F1 {model.card['dev_pair_f1']}")
@@ -390,132 +405,132 @@ def _graph(folder: Path):
     from .graph import read_graph
 
     if not (folder / "graph.json").exists():
-        console.print(f"[red]error:[/red] {folder} has no graph.json: run parkgraph extract first")
-        raise typer.Exit(2)
+        raise fail(f"{folder} has no graph.json: run parkgraph extract first")
     return read_graph(folder)
+
+
+def _node(g, name: str, folder: Path) -> str:
+    from .graph import find_node
+
+    node = find_node(g, name)
+    if node is None:
+        raise fail(f"no entity named {name!r} in {folder}", 1)
+    return node
+
+
+def _wide_console() -> Console:
+    """The terminal's width; piped, 160 columns (rather than rich's 80), so that a line keeps more
+    of a sentence for grep. Cells fold their text either way, never cut it."""
+    return Console(width=None if Console().is_terminal else 160, highlight=False)
+
+
+def _print_table(table: Table) -> None:
+    _wide_console().print(table)
+
+
+def _wrapping(*columns: str) -> Table:
+    table = Table(show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+FOLDER_HELP = "Output folder of parkgraph extract."
 
 
 @graph_app.command("summary")
 def graph_summary(
-    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    folder: Annotated[Path, typer.Argument(help=FOLDER_HELP)] = Path("out"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Node and edge counts by label and relation type."""
-    g = _graph(folder)
-    labels, types = {}, {}
-    for _, attrs in g.nodes(data=True):
-        labels[attrs["label"]] = labels.get(attrs["label"], 0) + 1
-    for _, _, attrs in g.edges(data=True):
-        types[attrs["type"]] = types.get(attrs["type"], 0) + 1
-    print(
-        json.dumps(
-            {
-                "nodes": g.number_of_nodes(),
-                "edges": g.number_of_edges(),
-                "nodes_by_label": labels,
-                "edges_by_type": types,
-            },
-            ensure_ascii=False,
-            indent=1,
-        )
-    )
+    from .graph import graph_counts
+
+    counts = graph_counts(_graph(folder))
+    if as_json:
+        print(json.dumps(counts, ensure_ascii=False, indent=1))
+        return
+    print(f"{folder}: {counts['nodes']} nodes ({counts['isolated']} isolated), {counts['edges']} edges")
+    table = Table("", "count")
+    for label, n in counts["nodes_by_label"].items():
+        table.add_row(f"nodes {label}", str(n))
+    for relation, n in counts["edges_by_type"].items():
+        table.add_row(f"edges {relation}", str(n))
+    _print_table(table)
 
 
 @graph_app.command("parks")
 def graph_parks(
-    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    folder: Annotated[Path, typer.Argument(help=FOLDER_HELP)] = Path("out"),
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """Each park with its number of organisations, total stated investment and place."""
+    """Each park with organisations, the most first: their number, total stated investment, place."""
+    from .graph import park_rows
+
     g = _graph(folder)
-    table = Table("park", "organisations", "investment (yuan)", "place")
-    for node, attrs in sorted(g.nodes(data=True), key=lambda n: n[1]["name"]):
-        if attrs["label"] != "PARK":
-            continue
-        incoming = [(u, d) for u, _, d in g.in_edges(node, data=True) if d["type"] in {"LOCATED_IN", "INVESTS_IN"}]
-        amount = sum(d.get("amount") or 0 for _, d in incoming if d["type"] == "INVESTS_IN")
-        places = [g.nodes[v]["name"] for _, v, d in g.out_edges(node, data=True) if d["type"] == "PARK_IN"]
-        table.add_row(
-            attrs["name"], str(len({u for u, _ in incoming})), f"{amount:,.0f}" if amount else "", "、".join(places)
-        )
-    Console().print(table)
+    rows = [
+        {
+            "park": row.name,
+            "organisations": row.companies,
+            "investment": row.investment,
+            "places": row.places,
+            "members": sorted(g.nodes[m]["name"] for m in row.members),
+        }
+        for row in park_rows(g)
+        if row.companies
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    table = _wrapping("park", "organisations", "investment (yuan)", "place")
+    for row in rows:
+        investment = f"{row['investment']:,.0f}" if row["investment"] else ""
+        table.add_row(row["park"], str(row["organisations"]), investment, "、".join(row["places"]))
+    _print_table(table)
 
 
 @graph_app.command("show")
 def graph_show(
     name: Annotated[str, typer.Argument(help="Entity name (canonical or any alias).")],
-    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    folder: Annotated[Path, typer.Argument(help=FOLDER_HELP)] = Path("out"),
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
-    """An entity's neighbours: relation, direction, confidence and evidence sentence."""
-    from .graph import find_node
+    """An entity's relations: direction, relation, the other entity, amount, confidence, method and
+    the evidence sentence with its document."""
+    from .graph import neighbours
 
     g = _graph(folder)
-    node = find_node(g, name)
-    if node is None:
-        console.print(f"[red]error:[/red] no entity named {name!r} in {folder}")
-        raise typer.Exit(1)
-    edges = [("in", u, d) for u, _, d in g.in_edges(node, data=True)]
-    edges += [("out", v, d) for _, v, d in g.out_edges(node, data=True)]
-    rows = [
-        {
-            "direction": direction,
-            "relation": d["type"],
-            "entity": g.nodes[other]["name"],
-            "label": g.nodes[other]["label"],
-            "confidence": d["confidence"],
-            "amount": d.get("amount"),
-            "evidence": d["evidence"],
-        }
-        for direction, other, d in edges
-    ]
+    node = _node(g, name, folder)
+    rows = neighbours(g, node)
     if as_json:
         print(json.dumps({"node": g.nodes[node], "neighbours": rows}, ensure_ascii=False, indent=1))
         return
-    table = Table(
-        "relation", "entity", "confidence", "evidence", title=f"{g.nodes[node]['name']} ({g.nodes[node]['label']})"
-    )
+    table = _wrapping("relation", "entity", "amount (yuan)", "confidence", "method", "evidence")
+    table.title = f"{g.nodes[node]['name']} ({g.nodes[node]['label']})"
     for r in rows:
         arrow = f"← {r['relation']}" if r["direction"] == "in" else f"{r['relation']} →"
-        table.add_row(arrow, f"{r['entity']} ({r['label']})", f"{r['confidence']:.2f}", r["evidence"][:80])
-    Console().print(table)
+        amount = f"{r['amount']:,.0f}" if r["amount"] else ""
+        evidence = f"[{r['evidence_doc']}] {r['evidence']}" if r["evidence_doc"] else r["evidence"]
+        table.add_row(arrow, f"{r['entity']} ({r['label']})", amount, f"{r['confidence']:.2f}", r["method"], evidence)
+    _print_table(table)
 
 
 @graph_app.command("path")
 def graph_path(
     source: Annotated[str, typer.Argument(help="First entity (name or alias).")],
     target: Annotated[str, typer.Argument(help="Second entity (name or alias).")],
-    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    folder: Annotated[Path, typer.Argument(help=FOLDER_HELP)] = Path("out"),
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The shortest chain of relations between two entities, in either direction."""
-    import networkx as nx
+    from .graph import shortest_path
 
-    from .graph import find_node
-
+    if (Path(target) / "graph.json").exists():  # `graph path A out/`: a folder where a name belongs
+        raise fail(f"{target} is an output folder: name two entities (parkgraph graph path {source} 中关村 {target})")
     g = _graph(folder)
-    ends = [find_node(g, name) for name in (source, target)]
-    for name, node in zip((source, target), ends):
-        if node is None:
-            console.print(f"[red]error:[/red] no entity named {name!r} in {folder}")
-            raise typer.Exit(1)
-    try:
-        nodes = nx.shortest_path(g.to_undirected(as_view=True), *ends)
-    except nx.NetworkXNoPath:
-        console.print(f"no path between {source} and {target}")
-        raise typer.Exit(1) from None
-    hops = []
-    for a, b in zip(nodes, nodes[1:]):
-        forward = g.get_edge_data(a, b)
-        data = forward or g.get_edge_data(b, a)
-        rel = next(iter(data.values()))
-        hops.append(
-            {
-                "from": g.nodes[a]["name"],
-                "to": g.nodes[b]["name"],
-                "relation": rel["type"],
-                "direction": "→" if forward else "←",
-                "evidence": rel.get("evidence", ""),
-            }
-        )
+    hops = shortest_path(g, _node(g, source, folder), _node(g, target, folder))
+    if hops is None:
+        raise fail(f"no path between {source} and {target}", 1)
     if as_json:
         print(json.dumps(hops, ensure_ascii=False, indent=1))
         return
@@ -526,31 +541,98 @@ def graph_path(
 
 @graph_app.command("export")
 def graph_export(
-    folder: Annotated[Path, typer.Argument(help="Output folder of parkgraph extract.")] = Path("out"),
+    folder: Annotated[Path, typer.Argument(help=FOLDER_HELP)] = Path("out"),
     fmt: Annotated[
-        str, typer.Option("--format", help="graphml, gexf, json (node-link), csv, neo4j or png (overview picture).")
+        str,
+        typer.Option(
+            "--format", help="graphml, gexf, json (node-link), csv, neo4j, html (the explorer page) or png."
+        ),
     ] = "graphml",
-    to: Annotated[Path | None, typer.Option(help="File (graphml/gexf/json) or folder (csv/neo4j) to write.")] = None,
+    to: Annotated[Path | None, typer.Option(help="File (graphml/gexf/json/html/png) or folder (csv/neo4j).")] = None,
+    park: Annotated[
+        str | None, typer.Option(help="png: this park alone with its companies (default: the largest parks).")
+    ] = None,
 ) -> None:
     """Export the graph. csv: nodes.csv and edges.csv; neo4j: CSV that `neo4j-admin database import
-    full --nodes=nodes.csv --relationships=relationships.csv` reads."""
-    from .graph import export
+    full --nodes=nodes.csv --relationships=relationships.csv` reads; png: each park with its
+    companies around it (needs pip install 'parkgraph[plot]')."""
+    from .publish import export
 
-    formats = {"graphml", "gexf", "json", "csv", "neo4j", "png"}
+    formats = {"graphml", "gexf", "json", "csv", "neo4j", "html", "png"}
     if fmt not in formats:
         raise typer.BadParameter(f"unknown format {fmt!r}: choose one of {sorted(formats)}", param_hint="--format")
+    if park is not None and fmt != "png":
+        raise typer.BadParameter("--park draws a picture: use it with --format png", param_hint="--park")
+    g = _graph(folder)
+    node = _node(g, park, folder) if park is not None else None
     target = to or folder / ("export-" + fmt if fmt in {"csv", "neo4j"} else f"graph-export.{fmt}")
     try:
-        for path in export(_graph(folder), fmt, target):
+        for path in export(g, fmt, target, park=node):
             print(path)
-    except RuntimeError as error:
-        console.print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
+    except (RuntimeError, ValueError) as error:
+        raise fail(str(error), 1) from error
+
+
+@app.command()
+def show(
+    text: Annotated[str, typer.Argument(help="A Chinese text, or - to read it from standard input.")],
+    ner: Annotated[str, typer.Option(help=f"Statistical tagger: {NER_CHOICES}.")] = "model",
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the entities as a displaCy HTML page, in parkgraph's colours.")
+    ] = None,
+) -> None:
+    """One text in the terminal: the text with its entities coloured, then the entities and the
+    relations with their evidence.
+
+    Example:
+
+      parkgraph show "成都云帆科技有限公司入驻天府软件园，投资5亿元。"
+    """
+    _check_ner(ner, None)
+    import pipeline
+
+    from .view import displacy_options
+
+    text = sys.stdin.read() if text == STDIN else text
+    doc = pipeline.load(ner=ner)(text)
+    out = _wide_console()
+    out.print(_coloured(doc), soft_wrap=True)
+    entities = _wrapping("entity", "label", "canonical", "value", "source")
+    for e in doc.ents:
+        value = f"{e._.value:,.0f} {e._.currency or ''}".strip() if e._.value is not None else ""
+        entities.add_row(e.text, e.label_, e._.entity or "", value, e._.source or "")
+    out.print(entities)
+    relations = _wrapping("head", "relation", "tail", "amount (yuan)", "confidence", "method", "evidence")
+    for r in doc._.relations or []:
+        evidence = text[r.evidence_start : r.evidence_end].strip()
+        amount = f"{r.amount:,.0f}" if r.amount else ""
+        relations.add_row(r.head, r.relation, r.tail, amount, f"{r.confidence:.2f}", r.method, evidence)
+    out.print(relations)
+    if html is not None:
+        from spacy import displacy
+
+        html.write_text(displacy.render(doc, style="ent", page=True, options=displacy_options()), encoding="utf-8")
+        console.print(f"displaCy page → {html}")
+
+
+def _coloured(doc) -> Text:
+    """The text with each entity on its label's displaCy colour and its label after it, as
+    HanLP's pretty_print shows a sentence."""
+    from .view import displacy_options
+
+    colours = displacy_options()["colors"]
+    shown, last = Text(), 0
+    for e in doc.ents:
+        shown.append(doc.text[last : e.start_char])
+        shown.append(e.text, style=f"black on {colours.get(e.label_, '#dddddd')}")
+        shown.append(f"[{e.label_}]", style="dim")
+        last = e.end_char
+    shown.append(doc.text[last:])
+    return shown
 
 
 def main() -> None:
     try:
         app()
     except typer.BadParameter as error:
-        console.print(f"[red]error:[/red] {error}")
-        sys.exit(2)
+        sys.exit(fail(str(error)).exit_code)

@@ -1,104 +1,23 @@
-"""Stage 4: the output folder — tables, graph and summary (ANNOTATION.md, "Extraction output").
+"""Stage 4: the output folder — its files, one run's tables, resume and repair (ANNOTATION.md,
+"Extraction output").
 
 Rows are appended and flushed as each document completes, so an interrupted run keeps every
-document finished before it; graph files and the summary are written at the end from the tables.
+document finished before it (``--resume`` reuses them; a half-written last line is skipped). The
+graph, page and summary are built apart, by ``publish.publish``, once a run completed.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-from spacy.tokens import Doc
-
-from . import graph as graph_module
 from .inputs import Document
-
-TABLES = ("documents", "entities", "relations")
-
-
-def entity_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
-    """Mention rows; ``offset`` shifts spans of a document parsed in pieces. ``text`` is the
-    doc's text when the caller has it (``doc.text`` is rebuilt from the tokens on each access)."""
-    text = doc.text if text is None else text
-    return [
-        {
-            "doc_id": doc_id,
-            "start": e.start_char + offset,
-            "end": e.end_char + offset,
-            "text": text[e.start_char : e.end_char],
-            "label": e.label_,
-            "entity": ext.entity or e.text,
-            "value": ext.value,
-            "currency": ext.currency,
-            "source": ext.source,
-            "score": ext.score,
-        }
-        for e in doc.ents
-        for ext in [e._]  # one extension object per entity, not one per attribute
-    ]
-
-
-def relation_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
-    text = doc.text if text is None else text
-    return [
-        {
-            "doc_id": doc_id,
-            "relation": r.relation,
-            "head": r.head,
-            "head_label": r.head_label,
-            "tail": r.tail,
-            "tail_label": r.tail_label,
-            "amount": r.amount,
-            "evidence": text[r.evidence_start : r.evidence_end].strip(),
-            "evidence_start": r.evidence_start + offset,
-            "evidence_end": r.evidence_end + offset,
-            "method": r.method,
-            "confidence": r.confidence,
-        }
-        for r in doc._.relations or []
-    ]
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def document_row(document: Document, error: str | None = None) -> dict[str, Any]:
-    error = error or document.error
-    return {
-        "doc_id": document.doc_id,
-        "source": document.source,
-        "chars": len(document.text),
-        "status": "error" if error else "ok",
-        "error": error,
-        "format": document.format,
-        "sha1": None if error else content_hash(document.text),
-    }
-
-
-def jsonl(rows: list[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-
-
-@dataclass
-class DocumentResult:
-    """Everything one document adds to the output folder. Made in a worker, with the table rows
-    already serialised, so the writer process only appends text."""
-
-    document: dict[str, Any]
-    # JSONL lines as UTF-8, in chunks (a piece's rows each, or blocks of a spool file): never
-    # joined into one copy
-    entities: Iterable[bytes] = field(default_factory=list)
-    relations: Iterable[bytes] = field(default_factory=list)
+from .rows import TABLES, DocumentResult, content_hash, document_row, jsonl
 
 
 class OutputBusy(RuntimeError):
@@ -149,6 +68,10 @@ class OutputFolder:
         """Start writing: from here on the previous tables are replaced."""
         if self.previous is not None:
             self.previous.move_aside()
+        # the tables are about to change: an earlier run's graph, summary or copies would disagree
+        # with them (publishing builds them again once the run completes)
+        for name in DERIVED_FILES:
+            (self.path / name).unlink(missing_ok=True)
         (self.path / RUN_FILE).write_text(json.dumps(self.settings, sort_keys=True), encoding="utf-8")
         self.files = {name: (self.path / f"{name}.jsonl").open("wb") for name in TABLES}
 
@@ -165,21 +88,17 @@ class OutputFolder:
         self.write("documents", [jsonl([r.document for r in results]).encode("utf-8", "backslashreplace")])
         self.failed += sum(r.document["status"] == "error" for r in results)
 
-    def close(self, formats: tuple[str, ...] = (), complete: bool = True) -> None:
-        """Close the tables; when the run ``complete``d, build the graph, summary and copies
-        and drop what resume kept aside. Always releases the lock."""
+    def close_tables(self) -> None:
+        for handle in self.files.values():
+            handle.close()
+
+    def close(self, complete: bool = True) -> None:
+        """Close the tables; when the run ``complete``d, drop what resume kept aside. Always
+        releases the lock."""
         try:
-            for handle in self.files.values():
-                handle.close()
-            if self.files and complete:
-                finish(self.path, formats)
-                if self.previous is not None:
-                    self.previous.discard()
-            elif self.files:
-                # the tables are partial now: an earlier run's graph, summary or copies would
-                # disagree with them (--resume builds them again)
-                for name in DERIVED_FILES:
-                    (self.path / name).unlink(missing_ok=True)
+            self.close_tables()
+            if self.files and complete and self.previous is not None:
+                self.previous.discard()
         finally:
             if self.previous is not None:
                 self.previous.close()
@@ -191,11 +110,12 @@ class OutputFolder:
             self._lock = None
 
 
-DERIVED_FILES = (
+DERIVED_FILES = (  # what publishing builds from the tables
     "graph.graphml",
     "graph.json",
     "graph.html",
     "summary.md",
+    "parks.svg",
     *(f"{table}.{fmt}" for table in TABLES for fmt in ("csv", "parquet")),
 )
 RUN_FILE = "run.json"  # the settings the tables were made with: resume reuses rows only under the same
@@ -317,130 +237,7 @@ def _complete_lines(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
                 yield start, offset, row
 
 
-def _write_atomically(path: Path, content: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def read_table(folder: str | Path, table: str) -> pd.DataFrame:
-    path = Path(folder) / f"{table}.jsonl"
-    if not path.exists() or path.stat().st_size == 0:
-        return pd.DataFrame()
-    return pd.read_json(path, lines=True, dtype=False)
-
-
 def iter_rows(folder: Path, table: str) -> Iterator[dict[str, Any]]:
     """A table's rows one at a time (the tables can be larger than memory)."""
     for _, _, row in _complete_lines(folder / f"{table}.jsonl"):
         yield row
-
-
-def finish(folder: Path, formats: tuple[str, ...] = ()) -> None:
-    """Graph files, summary and table copies, streamed from the JSONL tables."""
-    builder, summary = graph_module.GraphBuilder(), Summary()
-    for row in iter_rows(folder, "documents"):
-        summary.documents[row["status"]] += 1
-    for row in iter_rows(folder, "entities"):
-        builder.add_entities([row])
-        summary.add_entity(row)
-    for row in iter_rows(folder, "relations"):
-        builder.add_relations([row])
-        summary.add_relation(row)
-    graph_module.write_graph(builder.build(), folder)
-    _write_atomically(folder / "summary.md", summary.markdown())
-    for fmt in COPY_FORMATS:
-        for table in TABLES:
-            if fmt in formats:
-                _copy_table(folder, table, fmt)
-            else:  # a copy from an earlier run with other --format options would be stale
-                (folder / f"{table}.{fmt}").unlink(missing_ok=True)
-
-
-COPY_FORMATS = ("csv", "parquet")
-# A cell that starts with one of these is a formula to a spreadsheet (OWASP, "CSV Injection")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula, with a leading ``'`` (shown as
-    text, the value still readable); numbers and other cells unchanged."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    return frame.assign(**{c: frame[c].map(csv_safe) for c in text}) if len(text) else frame
-
-
-def _copy_table(folder: Path, table: str, fmt: str, chunk: int = 50_000) -> None:
-    """CSV or Parquet copy of a JSONL table, converted a chunk at a time."""
-    source, target = folder / f"{table}.jsonl", folder / f"{table}.{fmt}"
-    columns = TABLE_COLUMNS[table]
-    chunks = pd.read_json(source, lines=True, dtype=False, chunksize=chunk) if source.stat().st_size else []
-    frames = (c.reindex(columns=columns) for c in chunks)
-    first = next(frames, pd.DataFrame(columns=columns))
-    if fmt == "csv":
-        _csv_safe_frame(first).to_csv(target, index=False)
-        for frame in frames:
-            _csv_safe_frame(frame).to_csv(target, index=False, header=False, mode="a")
-        return
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.Table.from_pandas(first, preserve_index=False).schema
-    with pq.ParquetWriter(target, schema) as writer:
-        for frame in (first, *frames):
-            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
-
-
-TABLE_COLUMNS = {
-    "documents": ["doc_id", "source", "chars", "status", "error", "format", "sha1"],
-    "entities": ["doc_id", "start", "end", "text", "label", "entity", "value", "currency", "source", "score"],
-    "relations": [
-        "doc_id",
-        "relation",
-        "head",
-        "head_label",
-        "tail",
-        "tail_label",
-        "amount",
-        "evidence",
-        "evidence_start",
-        "evidence_end",
-        "method",
-        "confidence",
-    ],
-}
-
-
-@dataclass
-class Summary:
-    """Counts for summary.md, gathered row by row."""
-
-    documents: Counter = field(default_factory=Counter)
-    mentions: Counter = field(default_factory=Counter)
-    entities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    relations: Counter = field(default_factory=Counter)
-    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def add_entity(self, row: dict[str, Any]) -> None:
-        self.mentions[row["label"]] += 1
-        self.entities[row["label"]].add(row["entity"])
-
-    def add_relation(self, row: dict[str, Any]) -> None:
-        self.relations[row["relation"]] += 1
-        if row["relation"] in {"LOCATED_IN", "INVESTS_IN"}:
-            self.members[row["tail"]].add(row["head"])
-
-    def markdown(self) -> str:
-        total, ok = sum(self.documents.values()), self.documents["ok"]
-        lines = ["# Extraction summary", "", f"Documents: {total} ({ok} ok, {total - ok} failed)", ""]
-        lines += ["## Entities", "", "| label | mentions | entities |", "|---|---|---|"]
-        lines += [f"| {label} | {n} | {len(self.entities[label])} |" for label, n in sorted(self.mentions.items())]
-        lines += ["", "## Relations", "", "| relation | count |", "|---|---|"]
-        lines += [f"| {rel} | {n} |" for rel, n in sorted(self.relations.items())]
-        lines += ["", "## Parks and their organisations", ""]
-        for park in sorted(self.members, key=lambda p: (-len(self.members[p]), p)):
-            lines.append(f"- **{park}** ({len(self.members[park])}): " + "、".join(sorted(self.members[park])))
-        return "\n".join(lines) + "\n"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import networkx as nx
 
 from . import companies, lexicon
+from .files import write_atomically
 from .heads import BRANCH, REGISTERED_FORMS
 from .normalise import normalise
 from .places import core_name
@@ -76,6 +78,7 @@ class GraphBuilder:
                     "confidence": 0.0,
                     "documents": set(),
                     "evidence": row["evidence"],
+                    "evidence_doc": str(row["doc_id"]),  # the document the evidence sentence is from
                     "method": row["method"],
                     "amount": None,
                 },
@@ -169,6 +172,7 @@ def link_branches(g: nx.MultiDiGraph) -> None:
             confidence=0.9,
             documents=attrs["documents"],
             evidence=attrs["name"],
+            evidence_doc="",  # read off the name, not a sentence
             method="name",
         )
 
@@ -230,18 +234,13 @@ def xml_safe(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def write_graph(g: nx.MultiDiGraph, folder: Path) -> None:
-    """graph.graphml, graph.json (node-link) and graph.html, each replaced atomically. (The PNG
-    overview costs seconds of matplotlib: ``parkgraph graph export --format png`` draws it.)"""
-    from . import view
-
-    view.write_html(g, folder / "graph.html")
+    """graph.graphml and graph.json (node-link), each replaced atomically (the explorer page and
+    the pictures are views of it: ``publish.py``)."""
     tmp = folder / "graph.graphml.tmp"
     nx.write_graphml(xml_safe(g), tmp)
     os.replace(tmp, folder / "graph.graphml")
     data = nx.node_link_data(g, edges="links")
-    tmp = folder / "graph.json.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, folder / "graph.json")
+    write_atomically(folder / "graph.json", json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def read_graph(folder: str | Path) -> nx.MultiDiGraph:
@@ -265,79 +264,98 @@ def find_node(g: nx.MultiDiGraph, name: str) -> str | None:
     return None
 
 
-def export(g: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
-    """Write ``g`` as graphml, gexf, json (node-link), csv (nodes.csv, edges.csv), neo4j (CSV
-    with neo4j-admin import headers) or png (an overview drawn with a CJK font). Returns the files
-    written."""
-    target = Path(target)
-    if fmt == "png":
-        from . import view
+MEMBERSHIP = ("LOCATED_IN", "INVESTS_IN")  # the relations that make an organisation one of a park's
 
-        if not view.write_png(g, target):
-            raise RuntimeError("no CJK font installed for the PNG (Debian: apt-get install fonts-wqy-microhei)")
-        return [target]
-    if fmt == "graphml":
-        nx.write_graphml(xml_safe(g), target)
-        return [target]
-    if fmt == "gexf":
-        nx.write_gexf(xml_safe(g), target)
-        return [target]
-    if fmt == "json":
-        target.write_text(
-            json.dumps(nx.node_link_data(g, edges="links"), ensure_ascii=False, indent=1), encoding="utf-8"
+
+@dataclass
+class ParkRow:
+    """A park with the organisations in it (or investing in it), the investment stated in it and
+    its places."""
+
+    node: str
+    name: str
+    members: dict[str, list[dict[str, Any]]]  # member node → its LOCATED_IN/INVESTS_IN edges' attributes
+    investment: float
+    places: list[str]
+
+    @property
+    def companies(self) -> int:
+        return len(self.members)
+
+
+def park_rows(g: nx.MultiDiGraph) -> list[ParkRow]:
+    """Every park, the one with the most organisations first (ties by name)."""
+    rows = []
+    for node, attrs in g.nodes(data=True):
+        if attrs["label"] != "PARK":
+            continue
+        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for member, _, edge in g.in_edges(node, data=True):
+            if edge["type"] in MEMBERSHIP:
+                members[member].append(edge)
+        # one sentence stating one amount for several investors (A、B和C签约，投资21.7亿元) is one
+        # investment, not one per investor
+        stated = {(e["evidence"], e["amount"]) for edges in members.values() for e in edges if e.get("amount")}
+        investment = sum(amount for _, amount in stated)
+        places = [g.nodes[v]["name"] for _, v, e in g.out_edges(node, data=True) if e["type"] == "PARK_IN"]
+        rows.append(ParkRow(node, attrs["name"], dict(members), investment, places))
+    return sorted(rows, key=lambda r: (-r.companies, r.name))
+
+
+def graph_counts(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """Nodes and edges in all, by label and by relation type (``parkgraph graph summary``)."""
+    labels = Counter(attrs["label"] for _, attrs in g.nodes(data=True))
+    types = Counter(attrs["type"] for _, _, attrs in g.edges(data=True))
+    return {
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "isolated": nx.number_of_isolates(g),
+        "nodes_by_label": dict(sorted(labels.items())),
+        "edges_by_type": dict(sorted(types.items())),
+    }
+
+
+def neighbours(g: nx.MultiDiGraph, node: str) -> list[dict[str, Any]]:
+    """``node``'s relations, incoming first: direction, relation, the entity at the other end,
+    confidence, amount, method, the evidence sentence and the document it is from."""
+    edges = [("in", u, d) for u, _, d in g.in_edges(node, data=True)]
+    edges += [("out", v, d) for _, v, d in g.out_edges(node, data=True)]
+    return [
+        {
+            "direction": direction,
+            "relation": d["type"],
+            "entity": g.nodes[other]["name"],
+            "label": g.nodes[other]["label"],
+            "confidence": d["confidence"],
+            "amount": d.get("amount"),
+            "method": d.get("method", ""),
+            "evidence": d.get("evidence", ""),
+            "evidence_doc": d.get("evidence_doc", ""),
+        }
+        for direction, other, d in edges
+    ]
+
+
+def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[dict[str, Any]] | None:
+    """The hops of the shortest chain of relations between two nodes, edges taken in either
+    direction (``direction`` says which); None when they are not connected."""
+    try:
+        nodes = nx.shortest_path(g.to_undirected(as_view=True), source, target)
+    except nx.NetworkXNoPath:
+        return None
+    hops = []
+    for a, b in zip(nodes, nodes[1:]):
+        forward = g.get_edge_data(a, b)
+        edge = next(iter((forward or g.get_edge_data(b, a)).values()))
+        hops.append(
+            {
+                "from": g.nodes[a]["name"],
+                "to": g.nodes[b]["name"],
+                "relation": edge["type"],
+                "direction": "→" if forward else "←",
+                "evidence": edge.get("evidence", ""),
+            }
         )
-        return [target]
-    import csv
+    return hops
 
-    from .emit import csv_safe  # (emit imports this module)
 
-    target.mkdir(parents=True, exist_ok=True)
-    neo4j = fmt == "neo4j"
-    known = [*COMPANY_ATTRIBUTES, *PARK_ATTRIBUTES]  # what the lexicons add to known companies and parks
-    node_header = (
-        ["id:ID", "name", ":LABEL", "aliases", "mentions:int", "documents", *known]
-        if neo4j
-        else ["id", "name", "label", "aliases", "mentions", "documents", *known]
-    )
-    edge_header = (
-        [
-            ":START_ID",
-            ":END_ID",
-            ":TYPE",
-            "confidence:float",
-            "count:int",
-            "amount:float",
-            "method",
-            "evidence",
-            "documents",
-        ]
-        if neo4j
-        else ["source", "target", "type", "confidence", "count", "amount", "method", "evidence", "documents"]
-    )
-    nodes_path = target / "nodes.csv"
-    edges_path = target / ("relationships.csv" if neo4j else "edges.csv")
-    with nodes_path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(node_header)
-        for key, d in g.nodes(data=True):
-            aliases = d.get("aliases", "").replace("|", ";") if neo4j else d.get("aliases", "")
-            row = [key, d["name"], d["label"], aliases, d.get("mentions", 0), d.get("documents", "")]
-            row += [d.get(name, "") for name in known]
-            writer.writerow([csv_safe(cell) for cell in row])
-    with edges_path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(edge_header)
-        for head, tail, d in g.edges(data=True):
-            row = [
-                head,
-                tail,
-                d["type"],
-                d["confidence"],
-                d["count"],
-                d.get("amount", ""),
-                d.get("method", ""),
-                d.get("evidence", ""),
-                d.get("documents", ""),
-            ]
-            writer.writerow([csv_safe(cell) for cell in row])
-    return [nodes_path, edges_path]

@@ -11,10 +11,13 @@ import codecs
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -136,12 +139,13 @@ def read_text_file(path: Path, doc_id: str | None = None) -> Document:
 _BAD_LINE = (ValueError, RecursionError, KeyError, TypeError, AttributeError)
 
 
-def read_jsonl(path: Path, stem: str | None = None) -> Iterator[Document]:
+def read_jsonl(path: Path, stem: str | None = None, handle: BinaryIO | None = None) -> Iterator[Document]:
     """One document a line: ``text`` and an optional ``doc_id`` (default: file name + line number).
-    A line that cannot be read is an error row of its own; the file's other lines go on."""
+    A line that cannot be read is an error row of its own; the file's other lines go on. ``handle``
+    reads the lines from an open stream instead (standard input)."""
     stem = path.stem if stem is None else stem
     try:
-        handle = path.open("rb")
+        handle = handle or path.open("rb")
     except OSError as error:
         yield _document(stem, path, error=f"cannot read: {error.strerror}")
         return
@@ -207,10 +211,25 @@ def _relative_id(path: Path, root: Path) -> str:
     return path.relative_to(root).with_suffix("").as_posix()
 
 
+STDIN = "-"  # as an input: standard input
+
+
+def read_stdin() -> Iterator[Document]:
+    """Standard input: JSON lines when it starts with ``{``, else one text (doc_id ``stdin``)."""
+    data = sys.stdin.buffer.read()
+    if data.lstrip(b" \t\r\n" + codecs.BOM_UTF8).startswith(b"{"):
+        yield from read_jsonl(Path("stdin"), handle=BytesIO(data))
+        return
+    text, error = decode(data)
+    yield _document("stdin", "stdin", text, error or (None if text.strip() else "empty text"))
+
+
 def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...]) -> Iterator[Document]:
     for item in inputs:
         path = Path(item)
-        if path.is_dir():
+        if str(item) == STDIN:
+            yield from read_stdin()
+        elif path.is_dir():
             files, problems = _walk(path, exclude)
             for bad, reason in problems:
                 yield _document(_relative_id(bad, path) if bad != path else path.name, bad, error=reason)

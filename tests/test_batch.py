@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pipeline.batch import extract, pieces
-from pipeline.emit import TABLE_COLUMNS
+from pipeline.rows import TABLE_COLUMNS
 
 from .conftest import SEED
 

@@ -1,12 +1,15 @@
 import json
+import os
+import subprocess
+import sys
 
 import networkx as nx
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.emit import TABLE_COLUMNS
+from pipeline.rows import TABLE_COLUMNS
 
-from .conftest import GOLD, SEED
+from .conftest import GOLD, ROOT, SEED
 
 runner = CliRunner()
 
@@ -39,7 +42,8 @@ def test_evaluate_on_the_seed_meets_the_thresholds(tmp_path):
     report = json.loads(result.stdout)
     assert report["entities"]["micro"]["f1"] >= 0.95
     assert report["relations"]["micro"]["f1"] >= 0.85
-    assert (tmp_path / "evaluation.md").exists()
+    title = (tmp_path / "evaluation.md").read_text(encoding="utf-8").splitlines()[0]
+    assert title == f"# Evaluation of the pipeline on {GOLD}"  # the gold file, no temporary path
 
 
 def test_evaluate_rejects_a_malformed_gold_file(tmp_path):
@@ -64,3 +68,99 @@ def test_graph_commands(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--out", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["extract", str(SEED), "--format", "xml"]).exit_code == 2
+
+
+def test_help_and_errors_keep_square_brackets(tmp_path):
+    # rich markup would read [train] as a style and drop it
+    assert "pip install 'parkgraph[train]'" in " ".join(runner.invoke(app, ["train", "ner", "--help"]).output.split())
+    result = runner.invoke(app, ["extract", str(tmp_path / "news[1].txt"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "news[1].txt" in result.output
+
+
+def test_out_naming_a_file_is_a_usage_error(tmp_path):
+    for out in (tmp_path / "file.txt", tmp_path / "file.txt" / "sub"):
+        (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+        result = runner.invoke(app, ["extract", str(SEED), "--out", str(out)])
+        assert result.exit_code == 2 and "is a file, not a folder" in result.output
+        assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+
+
+def test_extract_reads_standard_input_and_quiet_prints_nothing(tmp_path):
+    text = "成都云帆科技有限公司位于天府软件园。"
+    result = runner.invoke(app, ["extract", "-", "--out", str(tmp_path / "text"), "-q"], input=text)
+    assert result.exit_code == 0 and result.output == ""
+    (document,) = [json.loads(line) for line in (tmp_path / "text" / "documents.jsonl").open(encoding="utf-8")]
+    assert document["doc_id"] == "stdin" and document["chars"] == len(text)
+    lines = "".join(json.dumps({"doc_id": f"n{i}", "text": text}, ensure_ascii=False) + "\n" for i in range(3))
+    result = runner.invoke(app, ["extract", "-", "--out", str(tmp_path / "lines"), "-q"], input=lines)
+    assert result.exit_code == 0
+    documents = (tmp_path / "lines" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["doc_id"] for line in documents] == ["n0", "n1", "n2"]
+
+
+def test_graph_views_print_tables_and_json(tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["extract", str(SEED), "--out", str(out), "-q"]).exit_code == 0
+    summary = runner.invoke(app, ["graph", "summary", str(out)])
+    assert summary.exit_code == 0 and "nodes PARK" in summary.stdout and "┃" in summary.stdout
+    counts = json.loads(runner.invoke(app, ["graph", "summary", str(out), "--json"]).stdout)
+    assert counts["nodes_by_label"]["PARK"] >= 1 and counts["edges"] == sum(counts["edges_by_type"].values())
+    assert "2,170,000,000" in runner.invoke(app, ["graph", "show", "湖南建投集团", str(out)]).stdout  # amount column
+    shown = runner.invoke(app, ["graph", "show", "国盾量子", str(out)]).stdout
+    evidence_column = "".join(line.split("│")[-2].strip() for line in shown.splitlines() if line.count("│") > 2)
+    sentence = json.loads(runner.invoke(app, ["graph", "show", "国盾量子", str(out), "--json"]).stdout)["neighbours"]
+    assert len(sentence[0]["evidence"]) > 80 and sentence[0]["evidence"] in evidence_column  # wrapped, never cut
+    # the folder where the second name belongs: a usage error that says so, not "no entity named"
+    path = runner.invoke(app, ["graph", "path", "国盾量子", str(out)])
+    assert path.exit_code == 2 and "is an output folder" in path.output
+
+
+def test_show_prints_one_texts_entities_and_relations(tmp_path):
+    text = "合肥国盾量子科技股份有限公司入驻中关村软件园，投资5亿元。"
+    result = runner.invoke(app, ["show", text, "--html", str(tmp_path / "ents.html")])
+    assert result.exit_code == 0, result.output
+    assert "合肥国盾量子科技股份有限公司[COMPANY]" in result.stdout and "500,000,000" in result.stdout
+    assert "INVESTS_IN" in result.stdout and "中关村软件园" in (tmp_path / "ents.html").read_text(encoding="utf-8")
+
+
+def test_a_run_that_stops_keeps_its_tables_and_builds_no_graph(tmp_path, monkeypatch):
+    from pipeline.emit import OutputFolder
+
+    source = tmp_path / "in.jsonl"
+    rows = [{"doc_id": f"d{i}", "text": "成都云帆科技有限公司位于天府软件园。"} for i in range(40)]
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["extract", str(source), "--out", str(out), "-q", "--ner", "none"]).exit_code == 0
+    assert (out / "graph.json").exists()
+    real, batches = OutputFolder.add, []
+
+    def fail_on_the_second_batch(self, results):
+        batches.append(len(results))
+        if len(batches) == 2:
+            raise OSError(28, "No space left on device")
+        real(self, results)
+
+    monkeypatch.setattr(OutputFolder, "add", fail_on_the_second_batch)
+    result = runner.invoke(app, ["extract", str(source), "--out", str(out), "-q", "--ner", "none", "-w", "1"])
+    assert result.exit_code == 1 and "the run stopped: OSError" in result.output and "--resume" in result.output
+    assert len((out / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == batches[0] == 16
+    built = {"graph.json", "graph.graphml", "graph.html", "summary.md", "parks.svg"}
+    assert not built & {p.name for p in out.iterdir()}  # not from partial rows, nor the earlier run's
+
+
+def test_the_first_batches_are_small_so_progress_shows_early():
+    from pipeline.batch import BATCH_DOCS, batches
+    from pipeline.inputs import Document
+
+    sizes = [len(b) for b in batches(Document(f"d{i}", "x", "文本") for i in range(1000))]
+    assert sizes[:3] == [16, 64, BATCH_DOCS] and sum(sizes) == 1000
+
+
+def test_commands_print_no_deprecation_warning_from_jieba():
+    result = subprocess.run(
+        [sys.executable, "-W", "default", "-c", "import pipeline.segment, pipeline.lexicon"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0 and "pkg_resources" not in result.stderr, result.stderr

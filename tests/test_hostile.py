@@ -23,8 +23,9 @@ from typer.testing import CliRunner
 
 from pipeline.batch import UsageError, extract
 from pipeline.cli import app
-from pipeline.emit import OutputFolder, csv_safe
+from pipeline.emit import OutputFolder
 from pipeline.inputs import iter_documents
+from pipeline.rows import csv_safe
 
 SENTENCE = "位于苏州工业园区的苏州星海科技有限公司总投资5亿元。"
 TABLES = ("documents", "entities", "relations")
