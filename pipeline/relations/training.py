@@ -138,7 +138,7 @@ class ParsedDev:
     def of(cls, dev_docs: list[GoldDocument], ner: str) -> ParsedDev:
         import pipeline
 
-        from ..emit import entity_rows
+        from ..rows import entity_rows
         from .rules import extract_relations
 
         nlp = pipeline.load(ner=ner, **{"components.relations.model": "none"})
