@@ -5,7 +5,7 @@
 The silver documents are parsed once by the pipeline (its own entities, the rules' relations);
 for each fold the classifier is trained on the other folds' silver annotations and decides the
 pairs of the held-out fold. Company→park P/R/F1 of rules and classifier, overall and per source,
-and per threshold (the thresholds the shipped model uses are chosen from this table). The rules
+and per threshold. The rules
 were written against the seed page and the park dev set, never against the silver, so the
 comparison is fair to both. The gold test split is not read.
 """
