@@ -21,8 +21,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .companies import COMMON_PHRASE_WORD, INDUSTRY_WORDS, PROPER_TAGS
+from .companies import COMMON_PHRASE_WORD, PROPER_TAGS
 from .grammar import WORD_TAGS, frequency
+from .heads import INDUSTRY_WORDS
 from .lexicon import LEXICON_DIR, places
 
 TRADING_PREFIX = re.compile(r"^(?:\*?ST|S\*ST|退市|C(?=[\u4e00-\u9fff])|S(?=[\u4e00-\u9fff]))")

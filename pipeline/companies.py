@@ -23,23 +23,11 @@ import jieba
 
 from . import lexicon
 from .grammar import WORD_TAGS, Sentence, frequency
+from .heads import INDUSTRY_WORDS
 from .mentions import Candidate
 from .places import contains, leading_place, place_before, rest_after_place
 
 LISTED_FILE, CURATED_FILE = "listed_companies.tsv", "famous_companies.tsv"
-# An industry word after a brand or a place (美的集团, 上海电力): build_lexicons.py strips it to
-# find brands; a place + industry word alone (上海电力) reads as a description, not a firm.
-INDUSTRY_WORDS = sorted(
-    (
-        "集团 股份 控股 电器 电力 银行 乳业 机场 科技 汽车 医药 药业 证券 地产 电子 能源 高速 化工 环保 "
-        "通信 实业 发展 新材 材料 智能 传媒 信息 软件 生物 电气 重工 高科 保险 制药 食品 酒业 啤酒 "
-        "钢铁 水泥 矿业 航空 物流 港口 旅游 投资 交通 建设"
-    ).split(),
-    key=len,
-    reverse=True,
-)
-
-
 @dataclass(frozen=True)
 class Company:
     name: str  # the registered name: the entity's canonical name

@@ -29,6 +29,7 @@ from .heads import (
     ORG_HEADS,
     REGISTERED_FORMS,
     SUBUNIT_HEADS,
+    has_trade_name,
 )
 from .mentions import Candidate
 
@@ -288,8 +289,20 @@ class _Stops:
         self.label, self.subunit = label, head in SUBUNIT_HEADS
         # 微众银行 + 股份有限公司: a name and its legal form are one name
         self.legal_form_at = head_start if head in REGISTERED_FORMS else None
+        # 长沙高新区海尚生物环保公司: a park before a firm's own name says where the firm is, it is
+        # not part of the name (xwlb gold and silver, the written documents: annotators split
+        # these; the tagger learnt the same). A zone's own company (开发区投资公司) and a
+        # registered name (天津新技术产业园区天荣建筑工程技术有限公司) keep the park.
+        self.park_before_name = label == "COMPANY" and head not in REGISTERED_FORMS
+        self.head_start = head_start
 
     def __contains__(self, end: int) -> bool:
+        if (
+            self.park_before_name
+            and self.ends.get(end) == "PARK"
+            and has_trade_name(self.sent.text[end : self.head_start])
+        ):
+            return True
         if self.subunit or self.ends.get(end) not in self.stopping or end in self.universities:
             return False
         if end == self.legal_form_at:

@@ -76,3 +76,34 @@ LEGAL_FORMS = re.compile(
 BRANCH = re.compile(
     r"^(?P<parent>.+?(?:有限公司|有限责任公司|股份公司|集团|银行))(?P<place>[\u4e00-\u9fff]{0,6})(?:分公司|分行|支行)$"
 )
+
+
+# An industry word after a brand or a place (美的集团, 上海电力): build_lexicons.py strips it to
+# find brands; a place + industry word alone (上海电力) reads as a description, not a firm.
+INDUSTRY_WORDS = sorted(
+    (
+        "集团 股份 控股 电器 电力 银行 乳业 机场 科技 汽车 医药 药业 证券 地产 电子 能源 高速 化工 环保 "
+        "通信 实业 发展 新材 材料 智能 传媒 信息 软件 生物 电气 重工 高科 保险 制药 食品 酒业 啤酒 "
+        "钢铁 水泥 矿业 航空 物流 港口 旅游 投资 交通 建设"
+    ).split(),
+    key=len,
+    reverse=True,
+)
+
+
+# what a zone's own companies are called after the zone's name (开发区资产经营公司, 自贸区联合发展公司)
+BUSINESS_WORDS = "开发 管理 经营 资产 运营 服务 产业 联合 国际 综合 贸易 商贸 工程 置业 城投 创投 担保".split()
+
+
+def has_trade_name(body: str) -> bool:
+    """Does ``body`` (a company name between what precedes it and its head) hold a name of its
+    own once its industry and business words are taken off the end: 海尚生物环保 (海尚) does,
+    投资, 资产经营 or 开发建设 (a zone's own company) does not?"""
+    stripped = True
+    while stripped:
+        stripped = False
+        for word in (*INDUSTRY_WORDS, *BUSINESS_WORDS):
+            if body.endswith(word):
+                body, stripped = body[: -len(word)], True
+                break
+    return len(body) >= 2

@@ -96,3 +96,16 @@ def test_factories_are_companies(nlp):
 def test_a_company_registered_under_a_parks_name_is_one_company(nlp):
     doc = nlp("历任天津新技术产业园区天荣建筑工程技术有限公司董事。")
     assert [(e.text, e.label_) for e in doc.ents] == [("天津新技术产业园区天荣建筑工程技术有限公司", "COMPANY")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a park before a firm's own name says where the firm is (the rules alone, so the grammar's own reading)
+        ("新型水藻是长沙高新区海尚生物环保公司的主打产品。", [("长沙高新区", "PARK"), ("海尚生物环保公司", "COMPANY")]),
+        # a zone's own company keeps the zone's name
+        ("昆山经济技术开发区资产经营公司成立。", [("昆山经济技术开发区资产经营公司", "COMPANY")]),
+    ],
+)
+def test_a_park_before_a_firms_own_name_is_not_part_of_it(rules_nlp, text, expected):
+    assert [(e.text, e.label_) for e in rules_nlp(text).ents if e.label_ in ("COMPANY", "PARK")] == expected
