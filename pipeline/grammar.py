@@ -206,6 +206,9 @@ def _bracket_start(text: str, close: int) -> int | None:
     return open_
 
 
+FIRM_HEADS = {"公司", "集团"}  # a firm's own name before them, not a registered legal form
+
+
 def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: Container[int]) -> int:
     """Leftmost start of the name whose head begins at ``head_start``."""
     text, start = sent.text, head_start
@@ -292,8 +295,9 @@ class _Stops:
         # 长沙高新区海尚生物环保公司: a park before a firm's own name says where the firm is, it is
         # not part of the name (xwlb gold and silver, the written documents: annotators split
         # these; the tagger learnt the same). A zone's own company (开发区投资公司) and a
-        # registered name (天津新技术产业园区天荣建筑工程技术有限公司) keep the park.
-        self.park_before_name = label == "COMPANY" and head not in REGISTERED_FORMS
+        # registered name (天津新技术产业园区天荣建筑工程技术有限公司) and a market or centre named
+        # after the zone (青岛保税区棉花交易市场) keep the park.
+        self.park_before_name = label == "COMPANY" and head in FIRM_HEADS
         self.head_start = head_start
 
     def __contains__(self, end: int) -> bool:
