@@ -369,6 +369,9 @@ def train_relations(
         list[str] | None,
         typer.Option(help="Leave out training documents of this source (cross-source runs: --without-source xwlb)."),
     ] = None,
+    ner: Annotated[
+        str, typer.Option(help="The tagger whose entities score the dev split end to end: model, none, PATH.")
+    ] = "model",
 ) -> None:
     """Train the relation classifier (LOCATED_IN, INVESTS_IN) on gold-format documents (needs
     scikit-learn: pip install 'parkgraph[train]'). Takes a few minutes on 2 cores.
@@ -393,7 +396,7 @@ def train_relations(
         raise fail(f"{error}") from error
     documents = [d for d in documents if d.source not in set(without_source or [])]
     try:
-        model = run_training(documents, dev_documents)
+        model = run_training(documents, dev_documents, ner=ner)
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)
