@@ -43,7 +43,7 @@ class Candidate:
 NAMING_HEADS = "|".join(sorted([*COMPANY_HEADS, *ORG_HEADS], key=len, reverse=True))
 QUOTED_NAME = re.compile(f"“([^”“]{{2,24}}(?:{NAMING_HEADS}))”")
 # On a tie in length, the more trustworthy source wins.
-SOURCE_PRIORITY = {"lexicon": 0, "money": 0, "coref": 0, "grammar": 1, "person": 2, "model": 3}
+SOURCE_PRIORITY = {"lexicon": 0, "money": 0, "coref": 0, "grammar": 1, "list": 1, "person": 2, "model": 3}
 
 
 def outside_quoted_names(text: str, candidates: list[Candidate]) -> list[Candidate]:

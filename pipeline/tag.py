@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from . import lexicon
 from .companies import find_companies
+from .firm_lists import find_listed_firms
 from .grammar import Sentence, find_names
 from .mentions import Candidate, MentionTagger
 from .money import find_money
@@ -41,6 +42,7 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
     candidates.extend(names_built_on_parks(text, parks))
     candidates.extend(find_names(sent))
     firms = list(find_companies(sent, [c for c in candidates if c.label == "COMPANY"]))
+    firms += find_listed_firms(sent)
     # the context that made a place or park name a firm (中关村公告称) decides its reading
     firm_spans = {(c.start, c.end) for c in firms}
     candidates = [c for c in candidates if (c.start, c.end) not in firm_spans] + firms

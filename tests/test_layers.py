@@ -14,7 +14,7 @@ LAYERS = [
     ("segmentation", "segment"),
     ("mentions", "mentions"),
     # the network reads the lexicons' names as features (gazetteer.py)
-    ("name finders and the network", "grammar places companies park_names gazetteer charnet backends"),
+    ("name finders and the network", "grammar places companies firm_lists park_names gazetteer charnet backends"),
     ("stages", "tag ner hanlp_ner aliases coref"),
     (
         "relations",

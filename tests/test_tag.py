@@ -109,3 +109,18 @@ def test_a_company_registered_under_a_parks_name_is_one_company(nlp):
 )
 def test_a_park_before_a_firms_own_name_is_not_part_of_it(rules_nlp, text, expected):
     assert [(e.text, e.label_) for e in rules_nlp(text).ents if e.label_ in ("COMPANY", "PARK")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "firms"),
+    [
+        ("快手、小红书、博世等知名企业先后落户。", {"快手", "小红书", "博世"}),
+        ("园区吸引了博世、西门子和默克等外资企业。", {"博世", "西门子", "默克"}),
+        ("钢铁、水泥、化工等企业完成了改造。", set()),  # industries
+        ("光伏、锂电等企业加快布局。", set()),  # sectors
+        ("王昌林、许思涛等专家和正泰集团的代表出席。", {"正泰集团"}),  # people, then another noun
+        ("走访了快手、小红书等企业和科研院所。", {"快手"}),  # a mixed list: 快手 from the lexicon only
+    ],
+)
+def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
+    assert {e.text for e in rules_nlp(text).ents if e.label_ == "COMPANY"} == firms
