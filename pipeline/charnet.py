@@ -298,6 +298,12 @@ class CharNet:
         self.config = json.loads((path / CONFIG).read_text(encoding="utf-8"))
         self.vocab = Vocabulary.load(path / VOCABULARY)
         weights = dict(numpy.load(path / WEIGHTS))
+        tables = sum(name.startswith("embed.") for name in weights)
+        if tables != self.vocab.feature_count:
+            raise ValueError(
+                f"{path}: the weights hold {tables} feature tables, its vocabulary asks for "
+                f"{self.vocab.feature_count} features (a vocab.json from another model?)"
+            )
         options = onnxruntime.SessionOptions()
         # one thread: the pipeline runs one worker per core, and more threads only fight over them
         options.intra_op_num_threads = options.inter_op_num_threads = 1

@@ -83,16 +83,20 @@ def lookup(name: str) -> Company | None:
     return company if company is not None and short == company.short_name else None
 
 
-def another_place_before(text_before: str, company: Company) -> bool:
-    """Does the name stand after a place other than its company's own? 广东省建科院 is not
-    深圳市建筑科学研究院 (建科院): a place written before a short name that the registered name
-    opens with another place names another firm. A place inside the company's (福田 for a
-    深圳 firm) or no place in the registered name (深圳比亚迪) does not."""
+def another_place_before(text_before: str, company: Company, name: str) -> bool:
+    """Does the mention ``name`` stand after a place other than its company's own? 广东省建科院
+    is not 深圳市建筑科学研究院 (建科院): a place written before an abbreviation that the
+    registered name opens with another place names another firm, even a place holding the firm's
+    (a province's institute is not its city's). Before a name the registered name spells out
+    (格力电器 in 珠海格力电器股份有限公司) only a place that neither holds nor lies in the firm's
+    does (广东格力电器 is still the 珠海 firm). No place in the registered name (深圳比亚迪): never."""
     own, before = leading_place(company.name), place_before(text_before)
     if own is None or before is None:
         return False
     own_place = lexicon.places()[own]
-    return before.name != own_place.name and not contains(own_place, before)
+    if before.name == own_place.name or contains(own_place, before):
+        return False
+    return name not in company.name or not contains(before, own_place)
 
 
 # Tags of jieba's words that are names rather than ordinary words.

@@ -83,6 +83,16 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         label_of[name] = span.label_
     parks, places = lexicon.parks(), lexicon.places()
     records: dict[str, object] = {}
+    text = doc._.norm_text
+    # a name written once after a place other than its firm's (广东省建科院) names another firm in
+    # every mention of it: the document's bare 建科院 later is the same one
+    another_firm = {
+        name
+        for span, name in names.items()
+        if span.label_ == "COMPANY"
+        and (company := companies.lookup(name)) is not None
+        and companies.another_place_before(text[max(0, span.start_char - MAX_PLACE) : span.start_char], company, name)
+    }
     for span, name in names.items():
         key = f"{span.label_}:{name}"
         sets.find(key)
@@ -92,10 +102,8 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         if (
             span.label_ == "COMPANY"
             and name not in aliases
+            and name not in another_firm
             and (company := companies.lookup(name)) is not None
-            and not companies.another_place_before(
-                doc.text[max(0, span.start_char - MAX_PLACE) : span.start_char], company
-            )
         ):
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")

@@ -206,7 +206,7 @@ def _bracket_start(text: str, close: int) -> int | None:
     return open_
 
 
-FIRM_HEADS = {"公司", "集团"}  # a firm's own name before them, not a registered legal form
+FIRM_HEADS = {"公司", "集团", "集团公司"}  # a firm's own name before them, not a registered legal form
 
 
 def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: Container[int]) -> int:

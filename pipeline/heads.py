@@ -92,7 +92,7 @@ INDUSTRY_WORDS = sorted(
 
 
 # what a zone's own companies are called after its name (开发区资产经营公司, 自贸区联合发展公司, 发展总公司)
-BUSINESS_WORDS = "总 开发 管理 经营 资产 运营 服务 产业 联合 国际 综合 贸易 商贸 工程 置业 城投 创投 担保".split()
+ZONE_COMPANY_WORDS = "总 开发 管理 经营 资产 运营 服务 产业 联合 国际 综合 贸易 商贸 工程 置业 城投 创投 担保".split()
 
 
 def has_trade_name(body: str) -> bool:
@@ -102,7 +102,7 @@ def has_trade_name(body: str) -> bool:
     stripped = True
     while stripped:
         stripped = False
-        for word in (*INDUSTRY_WORDS, *BUSINESS_WORDS):
+        for word in (*INDUSTRY_WORDS, *ZONE_COMPANY_WORDS):
             if body.endswith(word):
                 body, stripped = body[: -len(word)], True
                 break

@@ -132,6 +132,8 @@ def export(g: nx.MultiDiGraph, fmt: str, target: Path, park: str | None = None) 
             json.dumps(nx.node_link_data(g, edges="links"), ensure_ascii=False, indent=1), encoding="utf-8"
         )
         return [target]
+    if fmt not in ("csv", "neo4j"):
+        raise ValueError(f"unknown export format {fmt!r}: graphml, gexf, json, csv, neo4j, html or png")
     target.mkdir(parents=True, exist_ok=True)
     neo4j = fmt == "neo4j"
     # what the lexicons add to known companies and parks

@@ -128,3 +128,9 @@ def test_a_place_before_a_short_name_that_is_not_the_firms_own_names_another_fir
     assert entity("广东省建科院总部落户翠亨新区。") == "建科院"
     assert entity("深圳建科院总部落户翠亨新区。") == "深圳市建筑科学研究院股份有限公司"
     assert entity("福田建科院总部落户翠亨新区。") == "深圳市建筑科学研究院股份有限公司"  # a district of 深圳
+    assert entity("广东省建科院总部落户翠亨新区。建科院表示将追加投资。") == "建科院"  # every mention
+
+
+def test_a_province_before_a_name_the_registered_name_spells_out_keeps_the_link(nlp):
+    doc = nlp("广东格力电器今年营收增长。")
+    assert [e._.entity for e in doc.ents if e.label_ == "COMPANY"] == ["珠海格力电器股份有限公司"]

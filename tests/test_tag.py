@@ -103,6 +103,7 @@ def test_a_company_registered_under_a_parks_name_is_one_company(nlp):
     [
         # a park before a firm's own name says where the firm is (the rules alone, so the grammar's own reading)
         ("新型水藻是长沙高新区海尚生物环保公司的主打产品。", [("长沙高新区", "PARK"), ("海尚生物环保公司", "COMPANY")]),
+        ("长沙高新区海尚生物环保集团公司扩产。", [("长沙高新区", "PARK"), ("海尚生物环保集团公司", "COMPANY")]),
         # a zone's own company keeps the zone's name
         ("昆山经济技术开发区资产经营公司成立。", [("昆山经济技术开发区资产经营公司", "COMPANY")]),
     ],
@@ -120,6 +121,8 @@ def test_a_park_before_a_firms_own_name_is_not_part_of_it(rules_nlp, text, expec
         ("光伏、锂电等企业加快布局。", set()),  # sectors
         ("王昌林、许思涛等专家和正泰集团的代表出席。", {"正泰集团"}),  # people, then another noun
         ("走访了快手、小红书等企业和科研院所。", {"快手"}),  # a mixed list: 快手 from the lexicon only
+        ("王建国、李明华等企业负责人参加座谈。", set()),  # a firm noun that begins a word for people
+        ("会见了王建国、李明华。罗氏、博世等知名跨国企业先后落户。", {"罗氏", "博世"}),  # not across a sentence
     ],
 )
 def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):

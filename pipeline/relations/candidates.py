@@ -68,7 +68,8 @@ class Candidate:
 
 
 def candidates(ctx: Context) -> Iterator[Candidate]:
-    """Pairs sentence by sentence, each organisation with the parks within ``REACH`` of it."""
+    """Pairs sentence by sentence: each organisation with the parks of its sentence within
+    ``REACH`` of it, or, in a sentence that names no park, with the last park named before it."""
     starts = [m.start for m in ctx.mentions]
     paragraph_starts = [p[0] for p in ctx.paragraphs]
     last_park: tuple[int, Mention] | None = None  # (paragraph, mention)

@@ -52,10 +52,11 @@ def tokens(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> li
     return out + list(words(text[at:end]))
 
 
-def trigger_classes(words: list[str]) -> set[str]:
-    """The trigger classes present in ``words`` (mentions written as @LABEL never match)."""
-    joined = "".join(w for w in words if not w.startswith("@"))
-    return {kind for kind, triggers in TRIGGER_WORDS.items() if any(t in joined for t in triggers)}
+def trigger_classes(read: list[str]) -> set[str]:
+    """The trigger classes present in the words ``read`` (a trigger inside one word: 投资建设
+    holds INVEST and BUILD; never across two, nor in a mention written as @LABEL)."""
+    found = [w for w in read if not w.startswith("@")]
+    return {kind for kind, triggers in TRIGGER_WORDS.items() if any(t in w for w in found for t in triggers)}
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
