@@ -24,10 +24,8 @@ sys.path.insert(0, str(ROOT))
 import pipeline  # noqa: E402
 from pipeline.evaluate import Prediction, score  # noqa: E402
 from pipeline.gold import load_gold  # noqa: E402
-from pipeline.relations import build_context, extract_relations  # noqa: E402
 from pipeline.relations.classifier import TYPES  # noqa: E402
-from pipeline.relations.training import examples, fit  # noqa: E402
-from pipeline.rows import entity_rows  # noqa: E402
+from pipeline.relations.training import ParsedDev, examples, fit  # noqa: E402
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
@@ -56,11 +54,7 @@ def main() -> None:
     documents = [d for d in everything if d.source not in args.train_only]
     random.Random(0).shuffle(documents)
     began = time.time()
-    nlp = pipeline.load(ner=args.ner, **{"components.relations.model": "none"})
-    parsed = {}
-    for gold, doc in zip(documents, nlp.pipe(d.text for d in documents)):  # only the scored ones
-        ctx = build_context(doc)
-        parsed[gold.doc_id] = (ctx, extract_relations(ctx), entity_rows(doc, gold.doc_id))
+    parsed = ParsedDev.of(documents, args.ner).parsed  # only the scored ones, as the pipeline reads them
     plain = pipeline.load(ner="none", **{"components.relations.model": "none"})
     folds = [documents[k :: args.folds] for k in range(args.folds)]
     rules, learned = {}, {t: {} for t in THRESHOLDS}
