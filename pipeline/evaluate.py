@@ -280,16 +280,38 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
     )
     pred_names = _names((e["entity"], e["text"]) for e in predicted_entities)
 
+    def same_as_written(pred_entity: str, gold_entity: str) -> bool:
+        return bool(pred_names.get(pred_entity, {pred_entity}) & gold_names.get(gold_entity, {gold_entity}))
+
     def same(pred_entity: str, gold_entity: str) -> bool:
         predicted = with_place_prefixes_stripped(pred_names.get(pred_entity, {pred_entity}))
         return bool(predicted & with_place_prefixes_stripped(gold_names.get(gold_entity, {gold_entity})))
+
+    # a name as written first, then without leading places: 山东自贸区 and 江苏自贸区 are both
+    # 自贸区 once their places go
+    def park_of(head: str) -> str | None:
+        for matches in (same_as_written, same):
+            if (park := next((p for p in doc.park_places if matches(head, p)), None)) is not None:
+                return park
+        return None
+
+    def gold_of(rel: dict) -> dict | None:
+        for matches in (same_as_written, same):
+            for g in unmatched:
+                if (
+                    g["relation"] == rel["relation"]
+                    and matches(rel["head"], g["head"])
+                    and matches(rel["tail"], g["tail"])
+                ):
+                    return g
+        return None
 
     by_place = doc.park_places is not None
     unmatched = [g for g in doc.relations if not (by_place and g["relation"] == "PARK_IN")]
     places_left = {park: places for park, places in (doc.park_places or {}).items() if places}
     for rel in predicted:
         if by_place and rel["relation"] == "PARK_IN":
-            park = next((p for p in doc.park_places if same(rel["head"], p)), None)
+            park = park_of(rel["head"])
             if park is not None and _place_in(rel["tail"], doc.park_places[park]):
                 if park in places_left:  # one per park: a second right place neither gains nor loses
                     del places_left[park]
@@ -298,14 +320,7 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
             report.relations["PARK_IN"].fp += 1
             report.errors.append(_relation_error(doc, "spurious", rel))
             continue
-        match = next(
-            (
-                g
-                for g in unmatched
-                if g["relation"] == rel["relation"] and same(rel["head"], g["head"]) and same(rel["tail"], g["tail"])
-            ),
-            None,
-        )
+        match = gold_of(rel)
         if match is not None:
             unmatched.remove(match)
             report.relations[rel["relation"]].tp += 1

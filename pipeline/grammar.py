@@ -298,9 +298,13 @@ class _Stops:
         # registered name (天津新技术产业园区天荣建筑工程技术有限公司) and a market or centre named
         # after the zone (青岛保税区棉花交易市场) keep the park.
         self.park_before_name = label == "COMPANY" and head in FIRM_HEADS
+        # 江苏自贸区|南京片区: a free-trade zone's 片区 is a park of its own (park_names.py)
+        self.zone_piece = head == "片区"
         self.head_start = head_start
 
     def __contains__(self, end: int) -> bool:
+        if self.zone_piece and any(b == end and _free_trade_zone(self.sent.text[a:b]) for a, b in self.sent.parks):
+            return True
         if (
             self.park_before_name
             and self.ends.get(end) == "PARK"
@@ -314,6 +318,11 @@ class _Stops:
         # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's
         group = self.sent.text[end - 2 : end] == "集团" and not _starts_with_place(self.sent, end)
         return not (self.label == "COMPANY" and group)
+
+
+def _free_trade_zone(name: str) -> bool:
+    park = lexicon.parks().get(name)
+    return park is not None and park.kind == "free_trade_zone" and not park.name.endswith("片区")
 
 
 def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Iterator[Candidate]:

@@ -17,7 +17,7 @@ from .firm_lists import find_listed_firms
 from .grammar import Sentence, find_names
 from .mentions import Candidate, MentionTagger
 from .money import find_money
-from .park_names import in_header_line, names_built_on_parks
+from .park_names import in_header_line, names_built_on_parks, zone_piece_start
 from .persons import find_persons
 
 
@@ -34,8 +34,12 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
         elif label == "PARK":
             if in_header_line(text, start, end):
                 continue
-            parks.append((start, end))
-            candidates.append(Candidate(start, end, "PARK", "lexicon:park", 0.95))
+            if cut := zone_piece_start(text[start:end]):  # 江苏自贸区|南京片区: two parks
+                pieces = [(start, start + cut), (start + cut, end)]
+            else:
+                pieces = [(start, end)]
+            parks.extend(pieces)
+            candidates.extend(Candidate(a, b, "PARK", "lexicon:park", 0.95) for a, b in pieces)
         else:
             candidates.append(Candidate(start, end, label, "lexicon:org", 0.95))
     sent.places, sent.parks = places, parks

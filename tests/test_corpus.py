@@ -111,3 +111,20 @@ def test_park_in_is_scored_by_place_one_per_park():
     assert data["relations"]["company_park"]["f1"] == 1.0
     assert set(data["by_source"]) == {"xwlb", "msra"}
     assert data["by_source"]["xwlb"]["PARK_IN"]["precision"] == 0.5
+
+
+def test_a_relation_end_matches_its_own_name_before_a_name_without_places():
+    # 山东自贸区 and 江苏自贸区 are both 自贸区 without their places: each PARK_IN must still be
+    # scored against its own park
+    text = "山东自贸区烟台片区和江苏自贸区南京片区。"
+    names = ["山东自贸区", "烟台片区", "江苏自贸区", "南京片区"]
+    entities, start = [], 0
+    for name in names:
+        start = text.index(name, start)
+        entities.append({"start": start, "end": start + len(name), "label": "PARK", "entity": name})
+    places = {"山东自贸区": ["山东"], "烟台片区": ["烟台"], "江苏自贸区": ["江苏"], "南京片区": ["南京", "江苏"]}
+    gold = GoldDocument("xwlb-p9", text, entities, [], places)
+    rows = [{**e, "text": name} for e, name in zip(entities, names)]
+    park_in = [{"relation": "PARK_IN", "head": n, "tail": p} for n, p in zip(names, ["山东", "烟台", "江苏", "南京"])]
+    report = score([gold], {"xwlb-p9": Prediction(rows, park_in)}).as_dict()
+    assert report["relations"]["per_type"]["PARK_IN"]["f1"] == 1.0

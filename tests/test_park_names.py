@@ -4,7 +4,7 @@ another name do not make a park). Sentences written for this test."""
 
 import pytest
 
-from pipeline.park_names import in_header_line
+from pipeline.park_names import in_header_line, zone_piece_start
 
 INSIDE_OTHER_NAMES = [
     # websites and media named after a zone
@@ -71,3 +71,30 @@ def test_header_lines_are_short_item_lists_without_sentence_punctuation():
     assert in_header_line("首页 > 中关村 > 三星", 5, 8)
     assert not in_header_line("中关村软件园", 0, 6)
     assert not in_header_line("企业落户中关村 ，发展迅速", 4, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "parks"),
+    [
+        ("江苏自贸区南京片区推出了新政。", ["江苏自贸区", "南京片区"]),
+        ("在黑龙江自贸区哈尔滨片区，企业数量增长。", ["黑龙江自贸区", "哈尔滨片区"]),
+        ("上海自贸区临港新片区签约多个项目。", ["上海自贸区", "临港新片区"]),
+        ("南京片区的改革措施已落地。", ["南京片区"]),  # named alone once its zone is known
+        ("湘乡经开区城西绿色化工片区建成投产。", ["湘乡经开区城西绿色化工片区"]),  # not a free-trade zone
+    ],
+)
+def test_a_free_trade_zone_and_its_piece_are_two_parks(nlp, text, parks):
+    doc = nlp(text)
+    assert [e.text for e in doc.ents if e.label_ == "PARK"] == parks
+    if len(parks) == 2:
+        part_of = [(r.head, r.tail) for r in doc._.relations if r.relation == "PART_OF"]
+        zone, piece = (e._.entity for e in doc.ents if e.label_ == "PARK")
+        assert (piece, zone) in part_of
+
+
+def test_zone_piece_start_needs_a_free_trade_zone_before_a_named_piece():
+    assert zone_piece_start("江苏自贸区南京片区") == 5
+    assert zone_piece_start("中国(江苏)自由贸易试验区南京片区") == len("中国(江苏)自由贸易试验区")
+    assert zone_piece_start("江苏自贸区片区") is None  # no name of its own
+    assert zone_piece_start("湘乡经开区城西绿色化工片区") is None
+    assert zone_piece_start("江苏自贸区") is None
