@@ -84,7 +84,7 @@ NAME_VERBS = set(
 # Time words that name what a park is for (现代农业产业园, 未来科技城)
 NAME_TIME_WORDS = {"现代", "未来"}
 # An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
-SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是")
+SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是为驻就暨年")
 FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "r", "m", "t", "f"}
 SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
 MAX_NAME = {"COMPANY": 28, "PARK": 20, "ORG": 24}
@@ -263,6 +263,8 @@ def _inside_unknown_name(sent: Sentence, i: int) -> bool:
     char = sent.text[a:b]
     if b - a != 1 or i == 0 or not "\u4e00" <= char <= "\u9fff" or WORD_TAGS.get(char) in FUNCTION_TAGS:
         return False
+    if char in SINGLE_STOPS:  # 起/就/开城: 就 begins no name
+        return False
     pa, pb = sent.words[i - 1]
     left = sent.text[pa:pb]
     return (
@@ -345,6 +347,10 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         start = _walk_left(sent, head_start, head, label, stops)
         town = _town_before(sent, start) if label == "PARK" else None
         start = start if town is None else town
+        if label == "PARK":
+            start = _park_start(sent, start, end)
+            if head in FREE_TRADE_HEADS and _between_countries(text, start, head_start):
+                continue  # 中韩自贸区, 中国—东盟自贸区: a trade agreement, not a zone
         if head in REGISTERED_FORMS and start in park_starts:
             start = park_starts[start]  # 天津新技术产业园区天荣建筑…有限公司: registered under the park's name
         if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
@@ -382,6 +388,46 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
     yield from _school_of_university(sent, found)
 
 
+# One-character country names of news (中韩, 中白, 泰中): a park named for the two countries that
+# build it keeps them (xwlb and the written documents: 111 silver names, none without 中)
+PARTNER_COUNTRIES = set(
+    "美日韩朝俄英法德意加澳新欧印巴泰越老柬缅菲马蒙哈乌吉塔土伊以埃沙阿智秘哥瑞冰挪丹芬荷比西葡希波捷匈罗保塞格毛白赞尼"
+)
+FREE_TRADE_HEADS = {"自贸区", "自由贸易区"}
+
+
+def _park_start(sent: Sentence, start: int, end: int) -> int:
+    """The start of a park name the walk left found, mended at two edges: a lexicon park it ends
+    with keeps only places before it (好|苏州工业园区, 在|中新天津生态城, but 江苏苏州工业园区), and
+    the partner countries of a bilateral park stay in it (中韩产业园, 泰中罗勇工业园)."""
+    text = sent.text
+    inner = min((a for a, b in sent.parks if b == end and start < a), default=None)
+    if inner is not None and _lexicon_name_ending_at(sent, inner) != start:
+        start = inner
+    if start >= 1 and text[start - 1] == "中" and text[start] in PARTNER_COUNTRIES:
+        return start - 1
+    if start >= 2 and text[start - 1] == "中" and text[start - 2] in PARTNER_COUNTRIES:
+        return start - 2
+    return start
+
+
+def _between_countries(text: str, start: int, head_start: int) -> bool:
+    """中韩, 中日韩, 欧中, 中国—东盟, 中国—斯里兰卡 (the walk stops at the dash: the party before it
+    is read back): the parties of a trade agreement."""
+    party_before = re.search(r"(?:中国|中|东盟|欧盟)[—－\-·、]+$", text[max(0, start - 5) : start])
+    body = (party_before.group() if party_before else "") + text[start:head_start]
+    parties = [p for p in re.split(r"[—－\-·、]+", body) if p]
+    if len(parties) == 1 and len(body) <= 3:
+        return "中" in body and set(body) <= PARTNER_COUNTRIES | {"中"}
+    places = lexicon.places()
+    return len(parties) >= 2 and all(
+        p in {"中国", "东盟", "欧盟"}
+        or set(p) <= PARTNER_COUNTRIES | {"中"}
+        or getattr(places.get(p), "level", "") == "country"
+        for p in parties
+    )
+
+
 def _town_before(sent: Sentence, offset: int) -> int | None:
     """Start of a town (乡镇/街道 of the civil affairs list) written right before ``offset``, a
     park name's place even where jieba cuts it into function words (上地信息产业基地: 上/地)."""
@@ -389,7 +435,13 @@ def _town_before(sent: Sentence, offset: int) -> int | None:
     for size in range(6, 1, -1):
         start = offset - size
         word = sent.text[start:offset]
-        if start >= 0 and word in towns and reads_as_place(word) and sent.words[sent.word_at(start)][0] == start:
+        if (
+            start >= 0
+            and word[0] not in SINGLE_STOPS  # 在中韩…: no town 在中 there
+            and word in towns
+            and reads_as_place(word)
+            and sent.words[sent.word_at(start)][0] == start
+        ):
             return start
     return None
 

@@ -127,3 +127,26 @@ def test_a_park_before_a_firms_own_name_is_not_part_of_it(rules_nlp, text, expec
 )
 def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
     assert {e.text for e in rules_nlp(text).ents if e.label_ == "COMPANY"} == firms
+
+
+@pytest.mark.parametrize(
+    ("text", "parks"),
+    [
+        # a lexicon park keeps only places before it
+        ("双方要继续建设好苏州工业园区。", ["苏州工业园区"]),
+        ("从家步行就能在中新天津生态城上学。", ["中新天津生态城"]),
+        ("江苏苏州工业园区发布新政。", ["江苏苏州工业园区"]),
+        # function characters jieba glues to a name's first word
+        ("政策体系为雄安新区建设打下基础。", []),  # an administrative new area: a place
+        ("朝韩双方从7月起就开城工业园区问题进行会谈。", ["开城工业园区"]),
+        # the partner countries of a bilateral park belong to its name
+        ("推动中韩产业园建设取得进展。", ["中韩产业园"]),
+        ("泰中罗勇工业园建设进展较快。", ["泰中罗勇工业园"]),
+        # a trade agreement between countries is not a zone
+        ("稳步推进中日韩自贸区谈判。", []),
+        ("日前，在中韩自贸区先行合作示范的带动下，合作加快。", []),
+        ("中国—斯里兰卡自贸区谈判正在推进。", []),
+    ],
+)
+def test_park_names_begin_where_the_name_begins(rules_nlp, text, parks):
+    assert [e.text for e in rules_nlp(text).ents if e.label_ == "PARK"] == parks

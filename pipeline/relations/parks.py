@@ -145,7 +145,7 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
     stated = stated_places(ctx)
-    located: dict[str, str] = {}
+    located: dict[str, tuple[str, str]] = {}  # park → (place, how the place was found: the method)
     for m in first_mention.values():
         if m.label != "PARK":
             continue
@@ -157,13 +157,17 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
         locality = next((p for p in map(locality_in_name, names) if p and may_contain(p[1], record)), None)
         if m.entity in stated:
-            located[m.entity] = stated[m.entity]
-        elif locality or in_name:
-            written, place = locality or in_name
-            located[m.entity] = doc_places.get(place, written)
+            located[m.entity] = stated[m.entity], "place:stated"
+        elif locality:
+            written, place = locality
+            method = "place:word-in-name" if place is None else "place:town-in-name"
+            located[m.entity] = doc_places.get(place, written), method
+        elif in_name:
+            written, place = in_name
+            located[m.entity] = doc_places.get(place, written), "place:in-name"
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
-            located[rel.head] = located[rel.tail]
-    for park, tail in located.items():
+            located[rel.head] = located[rel.tail][0], "place:parent"
+    for park, (tail, method) in located.items():
         ctx.labels.setdefault(tail, "LOC")
-        yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), "place", 0.8)
+        yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), method, 0.8)
