@@ -391,7 +391,7 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
 # One-character country names of news (中韩, 中白, 泰中): a park named for the two countries that
 # build it keeps them (xwlb and the written documents: 111 silver names, none without 中)
 PARTNER_COUNTRIES = set(
-    "美日韩朝俄英法德意加澳新欧印巴泰越老柬缅菲马蒙哈乌吉塔土伊以埃沙阿智秘哥瑞冰挪丹芬荷比西葡希波捷匈罗保塞格毛白赞尼"
+    "美日韩朝俄英法德意加澳新欧印巴泰越老柬缅菲马蒙哈乌吉塔土伊以埃沙阿智秘哥瑞冰挪丹芬荷比葡希波捷匈罗保塞格毛白赞尼"
 )
 FREE_TRADE_HEADS = {"自贸区", "自由贸易区"}
 

@@ -17,7 +17,7 @@ from collections.abc import Container
 import jieba
 
 from . import lexicon
-from .grammar import WORD_TAGS, is_rare_noun, is_specific_text, reads_as_place
+from .grammar import PARTNER_COUNTRIES, WORD_TAGS, is_rare_noun, is_specific_text, reads_as_place
 from .heads import HEAD_PATTERN, LEGAL_FORMS
 
 MAX_PLACE = 8  # characters: the longest place name looked for at a name's start
@@ -92,13 +92,45 @@ def places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
 
 
 def place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
-    """The most specific gazetteer place a park's name starts with (湖北武汉江岸… → 武汉)."""
-    chain = places_opening(_without_brackets(name))
-    return chain[-1] if chain else None
+    """The most specific gazetteer place a park's name starts with (湖北武汉江岸… → 武汉), after
+    the countries that build it (中新南宁… → 南宁); else the host country a China-X park names
+    (中国-阿联酋产能合作园区 → 阿联酋)."""
+    name, host = _without_partners(_without_brackets(name))
+    chain = places_opening(name)
+    if chain:
+        return chain[-1]
+    return (host, lexicon.places()[host]) if host else None
 
 
 def _without_brackets(name: str) -> str:
     return re.sub(r"[()（）]", "", name)  # 中国(上海)自由贸易试验区 → 上海
+
+
+def _without_partners(name: str) -> tuple[str, str | None]:
+    """A bilateral park's name without the countries that build it, and the host country when
+    the name spells it out: 中新南宁国际物流园 → 南宁国际物流园; 中国-阿联酋产能合作园区 →
+    (产能合作园区, 阿联酋); 中韩产业园 → 产业园 (xwlb and the written documents name 111 such
+    parks; 中韩 is also a town in 河北, which that park is not in)."""
+    parts = re.split(r"[—－\-]+", name, maxsplit=1)
+    if len(parts) == 2:
+        first, rest = parts
+        if first == "中国" and (country := _country_at(rest)):  # 中国-阿联酋产能合作园区
+            return rest[len(country) :], country
+        if rest.startswith("中国") and _country_at(first) == first:  # 白俄罗斯-中国工业园
+            return rest[2:], first
+    if len(name) > 3 and name[0] == "中" and name[1] in PARTNER_COUNTRIES:
+        size = 3 if name[2] in PARTNER_COUNTRIES and not leading_place(name, 2) else 2  # 中日韩, not 中新|南宁
+        return name[size:], None
+    if len(name) > 3 and name[1] == "中" and name[0] in PARTNER_COUNTRIES:
+        return name[2:], None
+    return name, None
+
+
+def _country_at(text: str) -> str | None:
+    """The longest country name ``text`` starts with, China aside."""
+    places = lexicon.places()
+    found = (text[:n] for n in range(min(len(text), 6), 1, -1))
+    return next((c for c in found if c != "中国" and getattr(places.get(c), "level", "") == "country"), None)
 
 
 def contains(outer: lexicon.Place, inner: lexicon.Place) -> bool:
@@ -120,8 +152,9 @@ def locality_in_name(name: str) -> tuple[str, lexicon.Place | None] | None:
     """A town below the gazetteer's counties in a park's name, right after the places it opens
     with: a town of the civil affairs list inside the last of those places (窦店高端现代制造业产业基地
     → 窦店镇; 天津宝坻石桥工业园区 has none: no 石桥 in 宝坻), else a word jieba tags as a place that
-    the list does not know, followed only by a generic descriptor."""
-    name = _without_brackets(name)
+    the list does not know, followed only by a generic descriptor. The countries of a bilateral
+    park are no town (中韩产业园)."""
+    name = _without_partners(_without_brackets(name))[0]
     head = HEAD_PATTERN.search(name)
     if not head:
         return None

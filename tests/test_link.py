@@ -221,7 +221,9 @@ def test_the_local_park_lies_in_the_place_just_named(nlp):
     text = "乌兰到内蒙古最西部的阿拉善盟了解情况，发现当地的孪井滩农业开发区没有小学。孪井滩开发区举行活动。"
     rels = relations(nlp, text)
     assert ("孪井滩农业开发区", "PARK_IN", "阿拉善盟", None) in rels  # 当地的: where the sentence just was
-    assert ("孪井滩开发区", "PARK_IN", "孪井滩", None) in rels  # a rare common noun opening the name
+    # a rare common noun opening the name is no place the text names: it was right for 28 of 170
+    # silver parks (benchmarks/park_in.md), so the park gets no place from it
+    assert not [r for r in rels if r[1] == "PARK_IN" and r[0] == "孪井滩开发区"]
 
 
 def test_listed_companies_that_act_in_a_park_each_lie_there(nlp):
@@ -338,3 +340,18 @@ def test_inside_a_park_after_its_bracketed_short_name_or_its_heading(nlp):
     assert ("一汽丰田汽车有限公司", "LOCATED_IN", "天津经济技术开发区", None) in rels
     rels = relations(nlp, "苏州工业园区\n园区内的同程旅游网络科技有限公司获得新一轮融资。")
     assert ("同程旅游网络科技有限公司", "LOCATED_IN", "苏州工业园区", None) in rels
+
+
+def test_a_bilateral_parks_countries_are_not_its_place(nlp):
+    assert place_in_name("中新南宁国际物流园")[0] == "南宁"  # 中新 is a town in 广州 too
+    assert place_in_name("中国-阿联酋产能合作园区")[0] == "阿联酋"  # the host the name spells out
+    assert place_in_name("中韩产业园") is None and locality_in_name("中韩产业园") is None
+    rels = relations(nlp, "中新南宁国际物流园举行活动。推动中韩产业园建设。")
+    assert ("中新南宁国际物流园", "PARK_IN", "南宁", None) in rels
+    assert not [r for r in rels if r[1] == "PARK_IN" and r[0] == "中韩产业园"]
+
+
+def test_a_word_jieba_calls_a_place_counts_only_where_the_text_names_it_one(nlp):
+    # 三峡 is no town of 福建: the park lies in 福建 by its name
+    rels = relations(nlp, "在福建三峡海上风电国际产业园，工人们正加紧装配机组。")
+    assert [r[2] for r in rels if r[1] == "PARK_IN"] == ["福建"]
