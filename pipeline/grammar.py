@@ -377,7 +377,10 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
             close = text.find(")", end, end + 8)
             if close > 0 and _bracket_start(text, close) == end:
                 end = close + 1
-        candidate = Candidate(start, end, label, f"grammar:{label.lower()}", 0.85, head)
+        # a registered legal form (…有限公司) is a name's surest end: the statistical tagger may
+        # re-cut the other grammar names, not these (default.cfg's overlap policy)
+        source = "grammar:registered" if label == "COMPANY" and head in REGISTERED_FORMS else f"grammar:{label.lower()}"
+        candidate = Candidate(start, end, label, source, 0.85, head)
         found.append(candidate)
         ends[end] = label
         if label == "PARK":

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import spacy
 from spacy.language import Language
@@ -94,35 +94,51 @@ def set_entities(doc: Doc, mentions: list[Candidate], keep: bool = True) -> None
     doc.ents = sorted(spans, key=lambda s: s.start)
 
 
-def outranked(ents: list[Span], candidates: list[Candidate], outranks: frozenset[str]) -> set[tuple[int, int]]:
+def outranked(
+    ents: list[Span], candidates: list[Candidate], outranks: frozenset[str], extends: frozenset[str] = frozenset()
+) -> set[tuple[int, int]]:
     """(start, end) of the entities that candidates replace: a candidate replaces the entities
-    it overlaps when all come from ``outranks`` sources, unless they are exactly its characters
-    under another label (美国 as ORG against the gazetteer's place: the gazetteer's stands)."""
+    it overlaps when all come from ``outranks`` sources, or from ``extends`` sources and lie
+    inside it, shorter, unless they are exactly its characters under another label (美国 as ORG against
+    the gazetteer's place: the gazetteer's stands)."""
+
+    def replaceable(e: Span, c: Candidate) -> bool:
+        source = e._.source
+        inside = c.start <= e.start_char and e.end_char <= c.end and c.end - c.start > e.end_char - e.start_char
+        return source in outranks or (source in extends and inside)
+
     beaten = set()
     # ents are in order and do not overlap: the ones a candidate overlaps are found by bisection
     starts, ends = [e.start_char for e in ents], [e.end_char for e in ents]
     for c in candidates:
         lo, hi = bisect.bisect_right(ends, c.start), bisect.bisect_left(starts, c.end)
         overlapped = [e for e in ents[lo:hi] if e.start_char < c.end and c.start < e.end_char]
-        if not overlapped or any(e._.source not in outranks for e in overlapped):
+        if not overlapped or not all(replaceable(e, c) for e in overlapped):
             continue
         # disjoint entities within the candidate's edges tile it when their lengths add up
         edges = (overlapped[0].start_char, overlapped[-1].end_char) == (c.start, c.end)
         same_characters = edges and sum(e.end_char - e.start_char for e in overlapped) == c.end - c.start
-        if same_characters and any(e.label_ != c.label for e in overlapped):
-            continue
+        if same_characters and (len(overlapped) == 1 or any(e.label_ != c.label for e in overlapped)):
+            continue  # the same name again gains nothing; the rule's source says more of it
         beaten.update((e.start_char, e.end_char) for e in overlapped)
     return beaten
 
 
-def write_mentions(doc: Doc, mentions: list[Candidate], overwrite: bool, outranks: frozenset[str] = frozenset()) -> Doc:
+def write_mentions(
+    doc: Doc,
+    mentions: list[Candidate],
+    overwrite: bool,
+    outranks: frozenset[str] = frozenset(),
+    extends: frozenset[str] = frozenset(),
+) -> Doc:
     """Write one tagger's ``mentions`` as ``doc.ents``: replacing what is there (``overwrite``)
     or only in its gaps, except that a mention replaces the entities it overlaps when all of
-    them come from a source it ``outranks`` (``"person"``, ``"lexicon:place"``)."""
+    them come from a source it ``outranks`` (``"person"``, ``"lexicon:place"``) or from a source
+    it ``extends`` and lie inside it (``"grammar:registered"``: 北京华昊中天|生物技术有限公司)."""
     candidates = outside_quoted_names(doc._.norm_text, mentions)
     if overwrite:
         doc.ents = []
-    elif outranks and (beaten := outranked(list(doc.ents), candidates, outranks)):
+    elif (outranks or extends) and (beaten := outranked(list(doc.ents), candidates, outranks, extends)):
         doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in beaten]
     taken = [] if overwrite else [(e.start_char, e.end_char) for e in doc.ents]
     set_entities(doc, resolve_overlaps(candidates, taken), keep=not overwrite)
@@ -151,25 +167,38 @@ class MentionTagger:
 class OverlapPolicy:
     """Whose mentions win where taggers overlap: the taggers in ``order``, the first writing its
     mentions, each next one only in the gaps, except where all the entities a mention overlaps
-    come from sources its tagger ``outranks``."""
+    come from sources its tagger ``outranks``, or from sources it ``extends`` inside the mention."""
 
     order: tuple[str, ...]
     outranks: Mapping[str, frozenset[str]]
+    extends: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def write(self, doc: Doc, candidates: Mapping[str, list[Candidate]]) -> Doc:
         if unknown := set(candidates) - set(self.order):
             raise ValueError(f"the overlap policy does not place the taggers {sorted(unknown)}: add them to its order")
         present = [tagger for tagger in self.order if tagger in candidates]
         for i, tagger in enumerate(present):
-            write_mentions(doc, candidates[tagger], overwrite=i == 0, outranks=self.outranks.get(tagger, frozenset()))
+            write_mentions(
+                doc,
+                candidates[tagger],
+                overwrite=i == 0,
+                outranks=self.outranks.get(tagger, frozenset()),
+                extends=self.extends.get(tagger, frozenset()),
+            )
         return doc
 
 
 @spacy.registry.misc("parkgraph.overlap_policy.v1")
-def overlap_policy(order: list[str], outranks: dict[str, list[str]]) -> OverlapPolicy:
+def overlap_policy(
+    order: list[str], outranks: dict[str, list[str]], extends: dict[str, list[str]] | None = None
+) -> OverlapPolicy:
     """An :class:`OverlapPolicy` from the config: taggers by component name, sources as written
     in ``span._.source`` (``lexicon:place``, ``person``)."""
-    return OverlapPolicy(tuple(order), {tagger: frozenset(sources) for tagger, sources in outranks.items()})
+    return OverlapPolicy(
+        tuple(order),
+        {tagger: frozenset(sources) for tagger, sources in outranks.items()},
+        {tagger: frozenset(sources) for tagger, sources in (extends or {}).items()},
+    )
 
 
 class Mentions:

@@ -76,3 +76,25 @@ def test_the_mentions_stage_scores_the_entities(nlp):
     example = Example.from_dict(doc, {"entities": [(0, 10, "COMPANY"), (12, 17, "PARK")]})
     scores = nlp.evaluate([example])
     assert scores["ents_f"] == 1.0
+
+
+def test_a_registered_name_gives_way_only_to_a_longer_model_name(nlp):
+    from pipeline.mentions import write_mentions
+
+    policy = nlp.get_pipe("mentions").policy
+    outranks, extends = policy.outranks["ner"], policy.extends["ner"]
+    text = "考察了北京华昊中天生物技术有限公司。"
+    doc = nlp.make_doc(text)
+    registered = Candidate(9, 17, "COMPANY", "grammar:registered", 0.85)  # 生物技术有限公司: cut short
+    for model, kept in [
+        (Candidate(5, 13, "COMPANY", "model", 0.85), "生物技术有限公司"),  # overlapping, not covering: the rule stands
+        (Candidate(9, 17, "COMPANY", "model", 0.85), "生物技术有限公司"),  # the same name: the rule stands
+        (Candidate(3, 17, "COMPANY", "model", 0.85), "北京华昊中天生物技术有限公司"),  # longer: the model's
+    ]:
+        write_mentions(doc, [registered], overwrite=True)
+        write_mentions(doc, [model], False, outranks, extends)
+        assert [e.text for e in doc.ents if e.label_ == "COMPANY"] == [kept]
+    # an unregistered grammar name is re-cut by the model either way
+    write_mentions(doc, [Candidate(3, 17, "COMPANY", "grammar:company", 0.85)], overwrite=True)
+    write_mentions(doc, [Candidate(3, 9, "COMPANY", "model", 0.85)], False, outranks, extends)
+    assert [e.text for e in doc.ents if e.label_ == "COMPANY"] == ["北京华昊中天"]
