@@ -75,7 +75,7 @@ def build_listed_companies(source: Path, target: Path) -> int:
 
 PARK_COLUMNS = ["name", "aliases", "kind", "level", "province", "city"]
 ZONE_KINDS = {"hitech": "high_tech_zone", "etdz": "etdz"}
-NATIONAL_KINDS = {"high_tech_zone", "etdz", "bonded_zone", "new_area", "free_trade_zone"}
+NATIONAL_KINDS = {"high_tech_zone", "etdz", "bonded_zone", "new_area", "new_area_district", "free_trade_zone"}
 # Zones whose name in national_zones.json differs from the official one beyond dashes and 县/市:
 # each checked by hand (the zone's place and type agree; the other is a former or wrong name).
 SAME_ZONE = {

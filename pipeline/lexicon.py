@@ -111,6 +111,10 @@ def places() -> dict[str, Place]:
     with (LEXICON_DIR / "regions.tsv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             add([row["name"]], Place(row["name"], "region", row["province"] or "", row["city"] or ""))
+    # the national new areas that are districts or cities are places (雄安新区: no county of the list)
+    for name, park in parks().items():
+        if park.kind == "new_area_district":
+            add([name], Place(park.name, "county", park.province, park.city))
     return table
 
 
@@ -184,8 +188,10 @@ def automaton() -> ahocorasick.Automaton:
         if name == found[0].name and name not in places():
             auto.add_word(name, (name, "LOC", found[0]))
     for name, park in parks().items():
-        # national new areas (浦东新区, 滨海新区) are administrative districts: places, not parks
-        if park.kind != "new_area":
+        # national new areas that are administrative districts or cities (浦东新区, 滨海新区, 雄安新区)
+        # are places; those a management committee runs as a zone (两江新区, 赣江新区) are parks
+        # (ANNOTATION.md; the silver and gold read them so: 长春新区 PARK 3 of 3, 两江新区 29 of 31)
+        if park.kind != "new_area_district":
             auto.add_word(name, (name, "PARK", park))  # a park named after a place is a park
     for name in organisations():
         auto.add_word(name, (name, "ORG", None))

@@ -150,3 +150,16 @@ def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
 )
 def test_park_names_begin_where_the_name_begins(rules_nlp, text, parks):
     assert [e.text for e in rules_nlp(text).ents if e.label_ == "PARK"] == parks
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("两江新区引进了一批项目。", "PARK"),  # run by a management committee as a zone
+        ("长春新区举办招商推介会。", "PARK"),
+        ("浦东新区举办招商推介会。", "LOC"),  # an administrative district
+        ("雄安新区举办招商推介会。", "LOC"),
+    ],
+)
+def test_a_national_new_area_is_a_park_unless_it_is_a_district(rules_nlp, text, label):
+    assert [e.label_ for e in rules_nlp(text).ents if e.text == text[:4]] == [label]

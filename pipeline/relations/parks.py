@@ -14,7 +14,8 @@ from .located import SETTLE
 
 def part_of_by_name(ctx: Context) -> Iterator[Relation]:
     """A park whose name holds another park's name lies in it (湘乡经开区城西绿色化工片区 →
-    湘乡经开区; 贵州省贵阳综合保税区科创产业园 → 贵阳综保区 through the lexicon), and a park
+    湘乡经开区; 贵州省贵阳综合保税区科创产业园 → 贵阳综保区 through the lexicon; 开城工业园区 is
+    开城工业园 written in full, not a part of it), and a park
     written right after another (…科创城数智勘探装备产业基地) lies in the first."""
     parks = [m for m in ctx.mentions if m.label == "PARK"]
     names = {
@@ -30,7 +31,7 @@ def part_of_by_name(ctx: Context) -> Iterator[Relation]:
             parents[key] = [
                 entity
                 for inner, entity in names.items()
-                if entity != park.entity and inner in name and not name.endswith(inner)
+                if entity != park.entity and inner in name and not name.endswith(inner) and name != inner + "区"
             ] + [
                 by_record[id(record)]
                 for inner, record in lexicon_parks.items()
