@@ -102,14 +102,16 @@ def _named_as_place(ctx: Context, word: str) -> bool:
 LIES_IN = re.compile(r"\s*[，,]?\s*(?:它|该区|该园区)?(?:位于|地处|坐落[于在]|地属|隶属于?|属于)")
 
 
-def stated_places(ctx: Context) -> dict[str, str]:
+def stated_places(ctx: Context, coarse: bool = False) -> dict[str, str]:
     """Park → the place the text says it lies in: a place written right before one of its
     mentions (梅李镇的梅李…工业园, 土默川的金川开发区), else the last of the places right after
-    位于/地处/属于… (…开发区，它属于河北三河市). Provinces and countries are too coarse to count."""
+    位于/地处/属于… (…开发区，它属于河北三河市). Provinces and countries count only with
+    ``coarse``: a name's own place says more."""
 
     def fine(m: Mention) -> bool:
         record = ctx.records.get(m.entity)
-        return m.label == "LOC" and not (isinstance(record, lexicon.Place) and record.level in {"country", "province"})
+        level = record.level if isinstance(record, lexicon.Place) else None
+        return m.label == "LOC" and (level in {"country", "province"}) == coarse
 
     before, after = {}, {}
     mentions = ctx.mentions
@@ -150,7 +152,7 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
-    stated = stated_places(ctx)
+    stated, stated_region = stated_places(ctx), stated_places(ctx, coarse=True)
     located: dict[str, tuple[str, str]] = {}  # park → (place, how the place was found: the method)
     for m in first_mention.values():
         if m.label != "PARK":
@@ -175,6 +177,8 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         elif in_name:
             written, place = in_name
             located[m.entity] = doc_places.get(place, written), "place:in-name"
+        elif m.entity in stated_region:  # 广东 + 前海: right, if coarse
+            located[m.entity] = stated_region[m.entity], "place:stated-region"
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail][0], "place:parent"
