@@ -9,6 +9,13 @@
 - ``models/lexicons/parks.tsv`` merged with ``national_zones.json``: a zone already listed gains
   its aliases, a missing one becomes a row (place from its name: the file's ``district`` is
   unreliable), and every row gets its ``level``. Disagreements are printed, not resolved silently.
+
+    python -m pipeline.build_lexicons --evidence corpus/silver/train.jsonl
+
+- ``models/lexicons/company_name_evidence.tsv`` from the silver corpus (corpus/tools/build.py):
+  for every company lexicon name the tagger would take as a mention there (on jieba's word
+  boundaries), how often the annotators read it as a company. companies.py learns from it which
+  names need context (亚太, 线上线下: almost never a firm) and which do not.
 """
 
 from __future__ import annotations
@@ -155,6 +162,40 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
     return notes
 
 
+def build_name_evidence(silver: Path, target: Path) -> int:
+    """Count, per company lexicon name, its hits in the silver texts that stand on jieba's word
+    boundaries and are not inside a longer annotated name of another kind, and how many of them
+    a COMPANY annotation covers. Returns the number of names written."""
+    from . import load
+    from .companies import automaton
+    from .grammar import Sentence
+
+    nlp = load(ner="none")
+    seen: Counter[str] = Counter()
+    as_company: Counter[str] = Counter()
+    with silver.open(encoding="utf-8") as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    for record in records:
+        doc = nlp.make_doc(record["text"])
+        sent = Sentence(doc._.norm_text, doc._.jieba_words)
+        spans = [(e["start"], e["end"], e["label"]) for e in record["entities"]]
+        for end_index, (name, _company) in automaton().iter(sent.text):
+            start, end = end_index + 1 - len(name), end_index + 1
+            if not (sent.aligned(start) and sent.aligned(end)):
+                continue
+            covering = [label for a, b, label in spans if a <= start and end <= b]
+            if "COMPANY" in covering:
+                as_company[name] += 1
+            elif any(a < start or end < b for a, b, _ in spans if a <= start and end <= b):
+                continue  # inside a longer name of another kind: the longer span wins anyway
+            seen[name] += 1
+    with target.open("w", encoding="utf-8", newline="") as f:
+        f.write("name\tseen\tas_company\n")
+        for name in sorted(seen):
+            f.write(f"{name}\t{seen[name]}\t{as_company[name]}\n")
+    return len(seen)
+
+
 def main(shared: str) -> None:
     folder = Path(shared)
     count = build_listed_companies(folder / "a_share_companies.csv", LEXICON_DIR / "listed_companies.tsv")
@@ -168,4 +209,8 @@ def main(shared: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/lexicons")
+    if sys.argv[1:2] == ["--evidence"]:
+        written = build_name_evidence(Path(sys.argv[2]), LEXICON_DIR / "company_name_evidence.tsv")
+        print(f"company_name_evidence.tsv: {written} names")
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/lexicons")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -43,9 +43,20 @@ class Company:
         return tuple(n for n in (self.name, self.short_name, *self.brands) if n)
 
 
+def _rank(name: str, company: Company) -> int:
+    """Which company a clashing name belongs to: a registered name first, then a curated firm's
+    names (三星 is Samsung, not the brand derived from 三星新材), then a listed short name, then
+    a derived brand."""
+    if name == company.name:
+        return 0
+    if company.curated:
+        return 1
+    return 2 if name == company.short_name else 3
+
+
 @cache
 def companies() -> dict[str, Company]:
-    """Every registered name, short name and brand → its company (a registered name wins a clash)."""
+    """Every registered name, short name and brand → its company (``_rank`` settles a clash)."""
     table: dict[str, Company] = {}
     for file in (LISTED_FILE, CURATED_FILE):
         with (lexicon.LEXICON_DIR / file).open(encoding="utf-8") as f:
@@ -61,7 +72,7 @@ def companies() -> dict[str, Company]:
                     curated=file == CURATED_FILE,
                 )
                 for name in company.names:
-                    if name not in table or name == company.name:
+                    if name not in table or _rank(name, company) < _rank(name, table[name]):
                         table[name] = company
     # media that are listed (人民网, 新华网) stay organisations (ANNOTATION.md)
     return {name: c for name, c in table.items() if name not in lexicon.organisations()}
@@ -146,12 +157,49 @@ COMMON_PHRASE_WORD = 1000
 @cache
 def ambiguous_names() -> frozenset[str]:
     """Names whose lexicon hit needs context: those that read as something else, and the brands
-    (derived from ticker names by build_lexicons.py: 粤桂 of 粤桂股份 is as often two provinces)."""
-    return frozenset(
-        n
-        for n, c in companies().items()
-        if n != c.name and (n in c.brands and not c.curated or reads_as_other_thing(n, c.curated))
-    )
+    (derived from ticker names by build_lexicons.py: 粤桂 of 粤桂股份 is as often two provinces).
+    Where the silver corpus has seen a name often enough, its annotators' reading decides instead
+    (``silver_reading``)."""
+    silver = silver_reading()
+
+    def needs_context(name: str, company: Company) -> bool:
+        if name == company.name:
+            return False
+        if name in silver:
+            return silver[name]
+        return name in company.brands and not company.curated or reads_as_other_thing(name, company.curated)
+
+    return frozenset(n for n, c in companies().items() if needs_context(n, c))
+
+
+EVIDENCE_FILE = "company_name_evidence.tsv"  # build_lexicons.py --evidence
+MIN_SEEN = 3  # hits in the silver before its reading decides
+OTHER_RATE, FIRM_RATE = 0.3, 0.8  # read as a firm at most / at least this often
+
+
+@cache
+def silver_reading() -> dict[str, bool]:
+    """Name → does its hit need context, for the names the silver corpus has seen ``MIN_SEEN``
+    times: yes when its annotators read it as a firm at most ``OTHER_RATE`` of the time (亚太,
+    线上线下, 北部湾港: the region, the phrase, the port), no when at least ``FIRM_RATE``. The
+    thresholds were set before measuring, not tuned."""
+    path = lexicon.LEXICON_DIR / EVIDENCE_FILE
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as f:
+        return reading_of(csv.DictReader(f, delimiter="\t"))
+
+
+def reading_of(rows: Iterable[Mapping[str, str]]) -> dict[str, bool]:
+    """``silver_reading`` from the evidence file's rows (name, seen, as_company)."""
+    reading = {}
+    for row in rows:
+        seen, firm = int(row["seen"]), int(row["as_company"])
+        if seen >= MIN_SEEN and firm / seen <= OTHER_RATE:
+            reading[row["name"]] = True
+        elif seen >= MIN_SEEN and firm / seen >= FIRM_RATE:
+            reading[row["name"]] = False
+    return reading
 
 
 @cache

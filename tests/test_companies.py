@@ -134,3 +134,30 @@ def test_a_place_before_a_short_name_that_is_not_the_firms_own_names_another_fir
 def test_a_province_before_a_name_the_registered_name_spells_out_keeps_the_link(nlp):
     doc = nlp("广东格力电器今年营收增长。")
     assert [e._.entity for e in doc.ents if e.label_ == "COMPANY"] == ["珠海格力电器股份有限公司"]
+
+
+def test_the_silver_reading_of_a_name_decides_whether_it_needs_context():
+    rows = [
+        {"name": "亚太", "seen": "40", "as_company": "1"},  # the region: context needed
+        {"name": "中兴", "seen": "10", "as_company": "9"},  # the firm: none needed
+        {"name": "天坛", "seen": "5", "as_company": "2"},  # undecided: the name's own rules stand
+        {"name": "国盛", "seen": "2", "as_company": "0"},  # seen too rarely to tell
+    ]
+    assert companies.reading_of(rows) == {"亚太": True, "中兴": False}
+
+
+def test_name_evidence_counts_hits_on_word_boundaries_outside_other_names(tmp_path):
+    from pipeline.build_lexicons import build_name_evidence
+
+    text = "比亚迪在深圳投资。亚太地区经济增长。亚太经合组织召开会议。"
+    silver = tmp_path / "silver.jsonl"
+    entities = [
+        {"start": 0, "end": 3, "label": "COMPANY"},
+        {"start": 4, "end": 6, "label": "LOC"},
+        {"start": 18, "end": 24, "label": "ORG"},  # 亚太经合组织: 亚太 inside it tells nothing
+    ]
+    silver.write_text(json.dumps({"text": text, "entities": entities}, ensure_ascii=False) + "\n", encoding="utf-8")
+    build_name_evidence(silver, tmp_path / "evidence.tsv")
+    rows = {r.split("\t")[0]: r.split("\t")[1:] for r in (tmp_path / "evidence.tsv").read_text("utf-8").splitlines()}
+    assert rows["比亚迪"] == ["1", "1"]
+    assert rows["亚太"] == ["1", "0"]
