@@ -149,6 +149,10 @@ def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
         ("稳步推进中日韩自贸区谈判。", []),
         ("日前，在中韩自贸区先行合作示范的带动下，合作加快。", []),
         ("中国—斯里兰卡自贸区谈判正在推进。", []),
+        # a kind of zone without a name of its own is bare (ANNOTATION.md)
+        ("新设的7个自贸试验区正式挂牌。", []),
+        ("增设跨境电商综合试验区。", []),
+        ("中国(杭州)跨境电子商务综合试验区成立。", ["中国(杭州)跨境电子商务综合试验区"]),
     ],
 )
 def test_park_names_begin_where_the_name_begins(rules_nlp, text, parks):
