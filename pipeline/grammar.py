@@ -353,6 +353,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
                 continue  # 中韩自贸区, 中国—东盟自贸区: a trade agreement, not a zone
             if not ZONE_KIND_WORDS.sub("", text[start:head_start]):
                 continue  # 自贸试验区, 跨境电商综合试验区 alone: a kind of zone, not one (ANNOTATION.md)
+            if COUNTED.search(text, start, head_start):
+                continue  # 七大产业园, 四大贫困片区: a count of zones (22 in the silver's texts, none a name)
         if head in REGISTERED_FORMS and start in park_starts:
             start = park_starts[start]  # 天津新技术产业园区天荣建筑…有限公司: registered under the park's name
         if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
@@ -399,6 +401,7 @@ PARTNER_COUNTRIES = set(
     "美日韩朝俄英法德意加澳新欧印巴泰越老柬缅菲马蒙哈乌吉塔土伊以埃沙阿智秘哥瑞冰挪丹芬荷比葡希波捷匈罗保塞格毛白赞尼"
 )
 FREE_TRADE_HEADS = {"自贸区", "自由贸易区"}
+COUNTED = re.compile(r"[一二三四五六七八九十两百\d]+大")
 # Words that say what kind of zone a head names, not which one: a park name without anything
 # else is bare (the silver marks none of 693 bare 自贸区 / 自贸试验区 in xwlb and the written documents)
 ZONE_KIND_WORDS = re.compile(

@@ -153,6 +153,7 @@ def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
         ("新设的7个自贸试验区正式挂牌。", []),
         ("增设跨境电商综合试验区。", []),
         ("中国(杭州)跨境电子商务综合试验区成立。", ["中国(杭州)跨境电子商务综合试验区"]),
+        ("七大产业园正吸引国内外资源。", []),  # a count of zones
     ],
 )
 def test_park_names_begin_where_the_name_begins(rules_nlp, text, parks):
