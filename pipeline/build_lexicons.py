@@ -164,8 +164,9 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
 
 def build_name_evidence(silver: Path, target: Path) -> int:
     """Count, per company lexicon name, its hits in the silver texts that stand on jieba's word
-    boundaries and are not inside a longer annotated name of another kind, and how many of them
-    a COMPANY annotation covers. Returns the number of names written."""
+    boundaries, and how many of them a COMPANY annotation covers. A hit inside a longer name of
+    another kind counts against the name (县招商局: at inference that longer name may be only the
+    model's, and a lexicon company stands against the model). Returns the number of names written."""
     from . import load
     from .companies import automaton
     from .grammar import Sentence
@@ -183,11 +184,8 @@ def build_name_evidence(silver: Path, target: Path) -> int:
             start, end = end_index + 1 - len(name), end_index + 1
             if not (sent.aligned(start) and sent.aligned(end)):
                 continue
-            covering = [label for a, b, label in spans if a <= start and end <= b]
-            if "COMPANY" in covering:
+            if any(a <= start and end <= b and label == "COMPANY" for a, b, label in spans):
                 as_company[name] += 1
-            elif any(a < start or end < b for a, b, _ in spans if a <= start and end <= b):
-                continue  # inside a longer name of another kind: the longer span wins anyway
             seen[name] += 1
     with target.open("w", encoding="utf-8", newline="") as f:
         f.write("name\tseen\tas_company\n")

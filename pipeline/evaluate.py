@@ -280,53 +280,55 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
     )
     pred_names = _names((e["entity"], e["text"]) for e in predicted_entities)
 
-    def same_as_written(pred_entity: str, gold_entity: str) -> bool:
-        return bool(pred_names.get(pred_entity, {pred_entity}) & gold_names.get(gold_entity, {gold_entity}))
-
-    def same(pred_entity: str, gold_entity: str) -> bool:
-        predicted = with_place_prefixes_stripped(pred_names.get(pred_entity, {pred_entity}))
-        return bool(predicted & with_place_prefixes_stripped(gold_names.get(gold_entity, {gold_entity})))
-
-    # a name as written first, then without leading places: 山东自贸区 and 江苏自贸区 are both
-    # 自贸区 once their places go
-    def park_of(head: str) -> str | None:
-        for matches in (same_as_written, same):
-            if (park := next((p for p in doc.park_places if matches(head, p)), None)) is not None:
-                return park
-        return None
-
-    def gold_of(rel: dict) -> dict | None:
-        for matches in (same_as_written, same):
-            for g in unmatched:
-                if (
-                    g["relation"] == rel["relation"]
-                    and matches(rel["head"], g["head"])
-                    and matches(rel["tail"], g["tail"])
-                ):
-                    return g
-        return None
+    def same(pred_entity: str, gold_entity: str, strip: bool) -> bool:
+        """The two share a name as written or, with ``strip``, once one side's leading places go
+        (江苏苏州新区 = 苏州新区); never both sides' (山东自贸区 and 江苏自贸区 are both 自贸区)."""
+        predicted, gold = pred_names.get(pred_entity, {pred_entity}), gold_names.get(gold_entity, {gold_entity})
+        if predicted & gold:
+            return True
+        return strip and bool(
+            with_place_prefixes_stripped(predicted) & gold or predicted & with_place_prefixes_stripped(gold)
+        )
 
     by_place = doc.park_places is not None
     unmatched = [g for g in doc.relations if not (by_place and g["relation"] == "PARK_IN")]
     places_left = {park: places for park, places in (doc.park_places or {}).items() if places}
-    for rel in predicted:
-        if by_place and rel["relation"] == "PARK_IN":
-            park = park_of(rel["head"])
-            if park is not None and _place_in(rel["tail"], doc.park_places[park]):
-                if park in places_left:  # one per park: a second right place neither gains nor loses
-                    del places_left[park]
-                    report.relations["PARK_IN"].tp += 1
+    pending = list(predicted)
+    # every prediction is matched by names as written first, then the rest with places stripped
+    for strip in (False, True):
+        left = []
+        for rel in pending:
+            if by_place and rel["relation"] == "PARK_IN":
+                park = next((p for p in doc.park_places if same(rel["head"], p, strip)), None)
+                if park is None:
+                    left.append(rel)
+                elif _place_in(rel["tail"], doc.park_places[park]):
+                    if park in places_left:  # one per park: a second right place neither gains nor loses
+                        del places_left[park]
+                        report.relations["PARK_IN"].tp += 1
+                else:
+                    report.relations["PARK_IN"].fp += 1
+                    report.errors.append(_relation_error(doc, "spurious", rel))
                 continue
-            report.relations["PARK_IN"].fp += 1
-            report.errors.append(_relation_error(doc, "spurious", rel))
-            continue
-        match = gold_of(rel)
-        if match is not None:
-            unmatched.remove(match)
-            report.relations[rel["relation"]].tp += 1
-        else:
-            report.relations[rel["relation"]].fp += 1
-            report.errors.append(_relation_error(doc, "spurious", rel))
+            match = next(
+                (
+                    g
+                    for g in unmatched
+                    if g["relation"] == rel["relation"]
+                    and same(rel["head"], g["head"], strip)
+                    and same(rel["tail"], g["tail"], strip)
+                ),
+                None,
+            )
+            if match is None:
+                left.append(rel)
+            else:
+                unmatched.remove(match)
+                report.relations[rel["relation"]].tp += 1
+        pending = left
+    for rel in pending:
+        report.relations[rel["relation"]].fp += 1
+        report.errors.append(_relation_error(doc, "spurious", rel))
     for g in unmatched:
         report.relations[g["relation"]].fn += 1
         report.errors.append(_relation_error(doc, "missed", g))

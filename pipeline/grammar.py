@@ -83,7 +83,8 @@ NAME_VERBS = set(
 )
 # Time words that name what a park is for (现代农业产业园, 未来科技城)
 NAME_TIME_WORDS = {"现代", "未来"}
-# An unknown word that starts with a preposition or pronoun is that word plus a name (以该, 在此).
+# An unknown word that starts or ends with a function character is that character glued to a
+# name by jieba (以该, 在此, 为雄安, 驻雄安, 年雄安 …).
 SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是为驻就暨年")
 FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "r", "m", "t", "f"}
 SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
@@ -263,7 +264,7 @@ def _inside_unknown_name(sent: Sentence, i: int) -> bool:
     char = sent.text[a:b]
     if b - a != 1 or i == 0 or not "\u4e00" <= char <= "\u9fff" or WORD_TAGS.get(char) in FUNCTION_TAGS:
         return False
-    if char in SINGLE_STOPS:  # 起/就/开城: 就 begins no name
+    if char in SINGLE_STOPS:  # 就 in 起/就/开城…: a function character begins no name
         return False
     pa, pb = sent.words[i - 1]
     left = sent.text[pa:pb]
@@ -305,7 +306,9 @@ class _Stops:
         self.head_start = head_start
 
     def __contains__(self, end: int) -> bool:
-        if self.zone_piece and any(b == end and _free_trade_zone(self.sent.text[a:b]) for a, b in self.sent.parks):
+        if self.zone_piece and any(
+            b == end and lexicon.free_trade_zone(self.sent.text[a:b]) for a, b in self.sent.parks
+        ):
             return True
         if (
             self.park_before_name
@@ -320,11 +323,6 @@ class _Stops:
         # 新华集团中国发展基金有限公司: a group's name opens its subsidiary's
         group = self.sent.text[end - 2 : end] == "集团" and not _starts_with_place(self.sent, end)
         return not (self.label == "COMPANY" and group)
-
-
-def _free_trade_zone(name: str) -> bool:
-    park = lexicon.parks().get(name)
-    return park is not None and park.kind == "free_trade_zone" and not park.name.endswith("片区")
 
 
 def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Iterator[Candidate]:
@@ -345,16 +343,20 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         stopping = {"COMPANY"} if label == "COMPANY" else {"PARK", "COMPANY", "ORG"} if label == "PARK" else {"ORG"}
         stops = _Stops(sent, ends, stopping, universities if label == "PARK" else set(), label, head, head_start)
         start = _walk_left(sent, head_start, head, label, stops)
-        town = _town_before(sent, start) if label == "PARK" else None
-        start = start if town is None else town
+        town = None
         if label == "PARK":
-            start = _park_start(sent, start, end)
+            partners = _with_partners(sent, start)  # 在|中韩自贸区: the countries, not a town 在中
+            town = _town_before(sent, start) if partners == start else None
+            start = _park_start(sent, partners if town is None else town, end)
             if head in FREE_TRADE_HEADS and _between_countries(text, start, head_start):
                 continue  # 中韩自贸区, 中国—东盟自贸区: a trade agreement, not a zone
             if not ZONE_KIND_WORDS.sub("", text[start:head_start]):
                 continue  # 自贸试验区, 跨境电商综合试验区 alone: a kind of zone, not one (ANNOTATION.md)
-            if COUNTED.search(text, start, head_start):
-                continue  # 七大产业园, 四大贫困片区: a count of zones (22 in the silver's texts, none a name)
+            if (count := COUNTED.search(text, start, head_start)) and not any(
+                a <= count.start() < b for a, b in sent.places
+            ):
+                continue  # 七大产业园, 四大贫困片区: a count of zones (22 in the silver's texts, none a
+                # name), but 五大连池 is a place
         if head in REGISTERED_FORMS and start in park_starts:
             start = park_starts[start]  # 天津新技术产业园区天荣建筑…有限公司: registered under the park's name
         if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
@@ -411,18 +413,33 @@ ZONE_KIND_WORDS = re.compile(
 
 
 def _park_start(sent: Sentence, start: int, end: int) -> int:
-    """The start of a park name the walk left found, mended at two edges: a lexicon park it ends
-    with keeps only places before it (好|苏州工业园区, 在|中新天津生态城, but 江苏苏州工业园区), and
-    the partner countries of a bilateral park stay in it (中韩产业园, 泰中罗勇工业园)."""
-    text = sent.text
+    """The start of a park name the walk left found, mended: a lexicon park it ends with keeps
+    only places before it (好|苏州工业园区, 在|中新天津生态城, but 江苏苏州工业园区)."""
     inner = min((a for a, b in sent.parks if b == end and start < a), default=None)
     if inner is not None and _lexicon_name_ending_at(sent, inner) != start:
-        start = inner
-    if start >= 1 and text[start - 1] == "中" and text[start] in PARTNER_COUNTRIES:
-        return start - 1
-    if start >= 2 and text[start - 1] == "中" and text[start - 2] in PARTNER_COUNTRIES:
-        return start - 2
+        return inner
     return start
+
+
+def _with_partners(sent: Sentence, start: int) -> int:
+    """The start of a park name with the partner countries of a bilateral park, which the walk
+    left stops before (中 is a function word to it): 中韩产业园, 泰中罗勇工业园."""
+    text = sent.text
+    if start < 1 or text[start - 1] != "中" or _place_at(sent, start):
+        return start  # 其中|德州高新区, 中|马鞍山…: a place, not a partner country, follows 中
+    if text[start] in PARTNER_COUNTRIES and _word_starts(sent, start - 1):
+        return start - 1  # 推动|中|韩|产业园, not 其中|…
+    if start >= 2 and text[start - 2] in PARTNER_COUNTRIES and _word_starts(sent, start - 2):
+        return start - 2  # 泰中罗勇工业园
+    return start
+
+
+def _word_starts(sent: Sentence, offset: int) -> bool:
+    return sent.words[sent.word_at(offset)][0] == offset
+
+
+def _place_at(sent: Sentence, offset: int) -> bool:
+    return any(a == offset for a, _ in sent.places)
 
 
 def _between_countries(text: str, start: int, head_start: int) -> bool:
@@ -449,13 +466,7 @@ def _town_before(sent: Sentence, offset: int) -> int | None:
     for size in range(6, 1, -1):
         start = offset - size
         word = sent.text[start:offset]
-        if (
-            start >= 0
-            and word[0] not in SINGLE_STOPS  # 在中韩…: no town 在中 there
-            and word in towns
-            and reads_as_place(word)
-            and sent.words[sent.word_at(start)][0] == start
-        ):
+        if start >= 0 and word in towns and reads_as_place(word) and sent.words[sent.word_at(start)][0] == start:
             return start
     return None
 

@@ -111,10 +111,11 @@ def places() -> dict[str, Place]:
     with (LEXICON_DIR / "regions.tsv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
             add([row["name"]], Place(row["name"], "region", row["province"] or "", row["city"] or ""))
-    # the national new areas that are districts or cities are places (雄安新区: no county of the list)
+    # the national new areas that are districts or cities are places (雄安新区 is in no list of
+    # counties: a region of its province, spanning three counties)
     for name, park in parks().items():
-        if park.kind == "new_area_district":
-            add([name], Place(park.name, "county", park.province, park.city))
+        if park.kind == "new_area_district" and name not in table:
+            table[name] = Place(park.name, "region", park.province)
     return table
 
 
@@ -169,6 +170,12 @@ def parks() -> dict[str, Park]:
             for n in (park.name, *aliases):
                 table.setdefault(n, park)
     return table
+
+
+def free_trade_zone(name: str) -> Park | None:
+    """The free-trade zone (not one of its 片区) that ``name`` names, if any."""
+    park = parks().get(name)
+    return park if park is not None and park.kind == "free_trade_zone" and not park.name.endswith("片区") else None
 
 
 @cache

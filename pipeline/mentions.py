@@ -99,8 +99,9 @@ def outranked(
 ) -> set[tuple[int, int]]:
     """(start, end) of the entities that candidates replace: a candidate replaces the entities
     it overlaps when all come from ``outranks`` sources, or from ``extends`` sources and lie
-    inside it, shorter, unless they are exactly its characters under another label (美国 as ORG against
-    the gazetteer's place: the gazetteer's stands)."""
+    inside it, shorter, unless they are exactly its characters: under another label (美国 as ORG
+    against the gazetteer's place: the gazetteer's stands) or as one entity of the same label (the
+    same name again gains nothing, and the rule's source says more of it)."""
 
     def replaceable(e: Span, c: Candidate) -> bool:
         source = e._.source

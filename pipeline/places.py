@@ -111,6 +111,8 @@ def _without_partners(name: str) -> tuple[str, str | None]:
     the name spells it out: 中新南宁国际物流园 → 南宁国际物流园; 中国-阿联酋产能合作园区 →
     (产能合作园区, 阿联酋); 中韩产业园 → 产业园 (xwlb and the written documents name 111 such
     parks; 中韩 is also a town in 河北, which that park is not in)."""
+    if leading_place(name, shortest_rest=0) not in (None, "中国") or _town_opening(name):
+        return name, None  # 巴中经济开发区, 中新镇工业园: a place, not two countries
     parts = re.split(r"[—－\-]+", name, maxsplit=1)
     if len(parts) == 2:
         first, rest = parts
@@ -124,6 +126,12 @@ def _without_partners(name: str) -> tuple[str, str | None]:
     if len(name) > 3 and name[1] == "中" and name[0] in PARTNER_COUNTRIES:
         return name[2:], None
     return name, None
+
+
+def _town_opening(name: str) -> bool:
+    """Does ``name`` open with a town's full name (中新镇)?"""
+    towns = lexicon.towns()
+    return any(name[:n] in towns and towns[name[:n]][0].name == name[:n] for n in range(3, 6))
 
 
 def _country_at(text: str) -> str | None:

@@ -128,3 +128,19 @@ def test_a_relation_end_matches_its_own_name_before_a_name_without_places():
     park_in = [{"relation": "PARK_IN", "head": n, "tail": p} for n, p in zip(names, ["山东", "烟台", "江苏", "南京"])]
     report = score([gold], {"xwlb-p9": Prediction(rows, park_in)}).as_dict()
     assert report["relations"]["per_type"]["PARK_IN"]["f1"] == 1.0
+
+
+def test_names_without_places_never_match_two_different_parks():
+    # 江苏自贸区 and 山东自贸区 are both 自贸区 without their places: a relation to 上海自贸区 is
+    # no relation to either
+    text = "甲公司落户江苏自贸区和山东自贸区。上海自贸区。"
+    names = [("甲公司", "COMPANY"), ("江苏自贸区", "PARK"), ("山东自贸区", "PARK"), ("上海自贸区", "PARK")]
+    entities = [
+        {"start": text.index(n), "end": text.index(n) + len(n), "label": label, "entity": n} for n, label in names
+    ]
+    gold_relations = [{"head": "甲公司", "relation": "LOCATED_IN", "tail": t} for t in ("江苏自贸区", "山东自贸区")]
+    gold = GoldDocument("xwlb-p8", text, entities, gold_relations, {})
+    rows = [{**e, "text": e["entity"]} for e in entities]
+    predicted = [{"head": "甲公司", "relation": "LOCATED_IN", "tail": t} for t in ("上海自贸区", "江苏自贸区")]
+    counts = score([gold], {"xwlb-p8": Prediction(rows, predicted)}).as_dict()["relations"]["per_type"]["LOCATED_IN"]
+    assert (counts["tp"], counts["fp"], counts["fn"]) == (1, 1, 1)

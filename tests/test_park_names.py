@@ -98,3 +98,7 @@ def test_zone_piece_start_needs_a_free_trade_zone_before_a_named_piece():
     assert zone_piece_start("江苏自贸区片区") is None  # no name of its own
     assert zone_piece_start("湘乡经开区城西绿色化工片区") is None
     assert zone_piece_start("江苏自贸区") is None
+
+
+def test_a_firm_named_after_its_zone_is_a_company(nlp):
+    assert [(e.text, e.label_) for e in nlp("中关村建设承建了该项目。").ents] == [("中关村建设", "COMPANY")]

@@ -154,6 +154,14 @@ def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
         ("增设跨境电商综合试验区。", []),
         ("中国(杭州)跨境电子商务综合试验区成立。", ["中国(杭州)跨境电子商务综合试验区"]),
         ("七大产业园正吸引国内外资源。", []),  # a count of zones
+        ("五大连池工业园区新增企业10家。", ["五大连池工业园区"]),  # …but 五大连池 is a place
+        # the text's own 中 is no partner country
+        ("其中德州高新区表现突出。", ["德州高新区"]),
+        ("其中马鞍山经开区增长较快。", ["马鞍山经开区"]),
+        # a town before a park, even one that starts with a function character
+        ("将台工业园区新增企业。", ["将台工业园区"]),
+        # a free-trade zone's 片区 by a generic name stays one park with it
+        ("陕西自贸区中心片区推出新政。", ["陕西自贸区中心片区"]),
     ],
 )
 def test_park_names_begin_where_the_name_begins(rules_nlp, text, parks):
