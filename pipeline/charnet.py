@@ -319,36 +319,62 @@ class CharNet:
     def tag(
         self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_chars: int = 4096
     ) -> list[list[tuple[int, int, str]]]:
-        """Entity spans of each (text, jieba word offsets). Texts longer than ``max_length``
-        characters are cut into windows at sentence or clause ends (``windows``); windows of
-        similar length are decoded together, about ``batch_chars`` characters at a time."""
+        """Entity spans of each (text, jieba word offsets): ``emissions`` then ``decode``."""
+        return self.decode(self.emissions(pieces, batch_chars))
+
+    def emissions(
+        self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_chars: int = 4096
+    ) -> list[list[tuple[int, numpy.ndarray]]]:
+        """The network's tag scores for each (text, jieba word offsets): per piece, (start,
+        scores of shape (length, tags)) of each window. Texts longer than ``max_length`` characters
+        are cut into windows at sentence or clause ends (``windows``); windows of similar length
+        go through the network together, about ``batch_chars`` characters at a time."""
         limit = self.config["hyperparameters"]["max_length"]
         features = self.vocab.features(pieces)
         spans = sorted(
             ((i, a, b) for i, (text, _) in enumerate(pieces) for a, b in windows(text, limit) if b > a),
             key=lambda w: w[2] - w[1],
         )
-        found: list[list[tuple[int, int, str]]] = [[] for _ in pieces]
+        found: list[list[tuple[int, numpy.ndarray]]] = [[] for _ in pieces]
         for run in _runs([b - a for _, a, b in spans], batch_chars):
             batch = [spans[w] for w in run]
-            inputs = [features[i][:, a:b] for i, a, b in batch]
-            for (i, a, _), tags in zip(batch, self._decode(inputs)):
+            scores, lengths = self._scores([features[i][:, a:b] for i, a, b in batch])
+            for row, (i, a, _) in enumerate(batch):
+                found[i].append((a, scores[row, : lengths[row]]))
+        return found
+
+    def decode(self, emitted: Sequence[Sequence[tuple[int, numpy.ndarray]]]) -> list[list[tuple[int, int, str]]]:
+        """Entity spans from ``emissions``: the best tag path of each window, with the windows of
+        many pieces decoded together (the path of a window never depends on the others')."""
+        windows_ = sorted(((i, a, x) for i, piece in enumerate(emitted) for a, x in piece), key=lambda w: len(w[2]))
+        found: list[list[tuple[int, int, str]]] = [[] for _ in emitted]
+        for run in _runs([len(x) for _, _, x in windows_], 1 << 16):
+            batch = [windows_[w] for w in run]
+            lengths = numpy.array([len(x) for _, _, x in batch])
+            scores = numpy.zeros((len(batch), int(lengths.max(initial=0)), len(self.start)), dtype="float32")
+            for row, (_, _, x) in enumerate(batch):
+                scores[row, : len(x)] = x
+            for (i, a, _), tags in zip(batch, self._viterbi(scores, lengths)):
                 found[i].extend((a + start, a + end, kind) for start, end, kind in tag_spans(tags))
         return found
 
-    def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
-        """Best tag path of each (features, length) array."""
+    def _scores(self, inputs: list[numpy.ndarray]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The network's (batch, width, tags) scores of each (features, length) array, and the lengths."""
         lengths = numpy.array([x.shape[1] for x in inputs])
         width = int(lengths.max(initial=0))
-        if width == 0:
-            return [numpy.zeros(0, dtype="int64") for _ in inputs]
         features = inputs[0].shape[0]
         ids = numpy.zeros((features, width, len(inputs)), dtype="int64")  # time-major, as ONNX's LSTM reads
         for row, x in enumerate(inputs):
             ids[:, : x.shape[1], row] = x
         feeds = {f"ids{i}": ids[i] for i in range(features)} | {"lengths": lengths.astype("int32")}
         (scores,) = self.session.run(None, feeds)
-        return self._viterbi(scores.transpose(1, 0, 2), lengths)
+        return scores.transpose(1, 0, 2), lengths
+
+    def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
+        """Best tag path of each (features, length) array."""
+        if not inputs or max(x.shape[1] for x in inputs) == 0:
+            return [numpy.zeros(0, dtype="int64") for _ in inputs]
+        return self._viterbi(*self._scores(inputs))
 
     def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
         batch, width, tags = scores.shape

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -417,3 +417,13 @@ def test_model_mentions_replace_only_the_rule_sources_they_outrank(nlp):
         ("北京市海淀区", "model"),
         ("华为技术有限公司", "lexicon:company"),
     ]
+
+
+@settings(deadline=None)  # the first call warms the network up
+@given(st.lists(st.text(alphabet="张伟在北京创办华为公司，比亚迪落户中关村软件园。 ", max_size=40), max_size=6))
+def test_decoding_documents_together_finds_what_each_finds_alone(net_with_short_windows, texts):
+    from pipeline.segment import word_spans
+
+    net = net_with_short_windows
+    emitted = [net.emissions([(text, word_spans(text))])[0] for text in texts]
+    assert net.decode(emitted) == [net.decode([one])[0] for one in emitted]
