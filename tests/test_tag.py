@@ -160,6 +160,9 @@ def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
         ("其中马鞍山经开区增长较快。", ["马鞍山经开区"]),
         # a town before a park, even one that starts with a function character
         ("将台工业园区新增企业。", ["将台工业园区"]),
+        # cooperation zones and airport economic zones are parks (ANNOTATION.md: 合作区)
+        ("中赞经贸合作区发展迅速。", ["中赞经贸合作区"]),
+        ("湖北鄂州市临空经济区挂牌成立。", ["湖北鄂州市临空经济区"]),
         # a free-trade zone's 片区 by a generic name stays one park with it
         ("陕西自贸区中心片区推出新政。", ["陕西自贸区中心片区"]),
     ],
