@@ -352,6 +352,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
                 continue  # 中韩自贸区, 中国—东盟自贸区: a trade agreement, not a zone
             if not ZONE_KIND_WORDS.sub("", text[start:head_start]):
                 continue  # 自贸试验区, 跨境电商综合试验区 alone: a kind of zone, not one (ANNOTATION.md)
+            if any(b == end and not ZONE_KIND_WORDS.sub("", text[start:a]) for a, b in sent.places):
+                continue  # 国家级青岛西海岸新区: a new area that is a district is a place, 国家级 or not
             if (count := COUNTED.search(text, start, head_start)) and not any(
                 a <= count.start() < b for a, b in sent.places
             ):
