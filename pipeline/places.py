@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Container
+from collections.abc import Container, Mapping
+from functools import cache
 
 import jieba
 
@@ -23,10 +24,13 @@ from .heads import HEAD_PATTERN, LEGAL_FORMS
 MAX_PLACE = 8  # characters: the longest place name looked for at a name's start
 
 
-def leading_place(name: str, start: int = 0, shortest_rest: int = 2) -> str | None:
+def leading_place(
+    name: str, start: int = 0, shortest_rest: int = 2, places: Mapping[str, lexicon.Place] | None = None
+) -> str | None:
     """The longest gazetteer place (2 to ``MAX_PLACE`` characters) written at ``name[start:]``
-    that leaves at least ``shortest_rest`` characters after it, or None."""
-    places = lexicon.places()
+    that leaves at least ``shortest_rest`` characters after it, or None; ``places`` is the
+    gazetteer (default: the places of running text)."""
+    places = lexicon.places() if places is None else places
     ends = range(min(len(name) - shortest_rest, start + MAX_PLACE), start + 1, -1)
     return next((name[start:end] for end in ends if name[start:end] in places), None)
 
@@ -78,12 +82,18 @@ def core_name(name: str) -> str:
     return BUSINESS_WORDS.sub("", core) or core
 
 
+@cache
+def park_name_places() -> dict[str, lexicon.Place]:
+    """The places a park's name may open with: the gazetteer's and the foreign cities'."""
+    return {**lexicon.world_places(), **lexicon.places()}
+
+
 def places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
     """The gazetteer places a park's name opens with, as written, each inside the one before
-    (湖北武汉江岸… → 湖北, 武汉, 江岸; 湘乡城西工业园: 城西区 is in 西宁, not in 湘乡)."""
-    places, chain, i = lexicon.places(), [], 0
+    (湖北武汉江岸… → 湖北, 武汉, 江岸; 湘乡城西工业园: 城西区 is in 西宁, not in 湘乡; 缅甸皎漂… → 缅甸, 皎漂)."""
+    places, chain, i = park_name_places(), [], 0
     while i < len(name):
-        match = leading_place(name, i, shortest_rest=0)
+        match = leading_place(name, i, shortest_rest=0, places=places)
         if not match or (chain and not contains(chain[-1][1], places[match])):
             break
         chain.append((match, places[match]))

@@ -356,3 +356,10 @@ def test_a_word_jieba_calls_a_place_counts_only_where_the_text_names_it_one(nlp)
     # 三峡 is no town of 福建: the park lies in 福建 by its name
     rels = relations(nlp, "在福建三峡海上风电国际产业园，工人们正加紧装配机组。")
     assert [r[2] for r in rels if r[1] == "PARK_IN"] == ["福建"]
+
+
+def test_a_foreign_city_opening_a_parks_name_is_its_place_but_no_mention_in_running_text(nlp):
+    rels = relations(nlp, "泰中罗勇工业园建设进展较快。")
+    assert [r[2] for r in rels if r[1] == "PARK_IN"] == ["罗勇"]
+    assert place_in_name("缅甸皎漂经济特区")[0] == "皎漂"  # the finest place of the name
+    assert [e.text for e in nlp("瓜达尔港完成了首次大规模集装箱作业。").ents if e.label_ == "LOC"] == []
