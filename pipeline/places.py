@@ -101,10 +101,17 @@ def places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
     return chain
 
 
+BRACKETED = re.compile(r"\(([^()]{2,8})\)")
+
+
 def place_in_name(name: str) -> tuple[str, lexicon.Place] | None:
-    """The most specific gazetteer place a park's name starts with (湖北武汉江岸… → 武汉), after
-    the countries that build it (中新南宁… → 南宁); else the host country a China-X park names
-    (中国-阿联酋产能合作园区 → 阿联酋)."""
+    """The place a park's name puts it in: a place in its brackets (深圳(哈尔滨)产业园 → 哈尔滨:
+    the silver's place lists hold the bracketed place for 97 of 99 such parks, in xwlb and the
+    written documents), else the most specific gazetteer place its name starts with (湖北武汉江岸…
+    → 武汉), after the countries that build it (中新南宁… → 南宁); else the host country a China-X
+    park names (中国-阿联酋产能合作园区 → 阿联酋)."""
+    if (bracketed := BRACKETED.search(name)) and (inside := places_opening(bracketed.group(1))):
+        return inside[-1]
     name, host = _without_partners(_without_brackets(name))
     chain = places_opening(name)
     if chain:

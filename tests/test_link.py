@@ -347,6 +347,7 @@ def test_a_bilateral_parks_countries_are_not_its_place(nlp):
     assert place_in_name("中国-阿联酋产能合作园区")[0] == "阿联酋"  # the host the name spells out
     assert place_in_name("中韩产业园") is None and locality_in_name("中韩产业园") is None
     assert place_in_name("巴中经济开发区")[0] == "巴中"  # a city, not 巴 + 中
+    assert place_in_name("深圳(哈尔滨)产业园")[0] == "哈尔滨"  # the bracketed place is where it lies
     rels = relations(nlp, "中新南宁国际物流园举行活动。推动中韩产业园建设。")
     assert ("中新南宁国际物流园", "PARK_IN", "南宁", None) in rels
     assert not [r for r in rels if r[1] == "PARK_IN" and r[0] == "中韩产业园"]
