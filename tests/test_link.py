@@ -364,3 +364,8 @@ def test_a_foreign_city_opening_a_parks_name_is_its_place_but_no_mention_in_runn
     assert [r[2] for r in rels if r[1] == "PARK_IN"] == ["罗勇"]
     assert place_in_name("缅甸皎漂经济特区")[0] == "皎漂"  # the finest place of the name
     assert [e.text for e in nlp("瓜达尔港完成了首次大规模集装箱作业。").ents if e.label_ == "LOC"] == []
+
+
+def test_a_town_named_like_a_river_is_no_place_unless_the_text_names_the_town(nlp):
+    rels = relations(nlp, "坐落在湘江新区的测试区拥有288个测试环境。")
+    assert not [r for r in rels if r[1] == "PARK_IN" and r[2] == "湘江"]  # ANNOTATION.md: a lake, a river

@@ -93,6 +93,9 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
                     )
 
 
+WATER = re.compile(r"[江河海湖]$")
+
+
 def _named_as_place(ctx: Context, word: str) -> bool:
     """Does the text name ``word`` as a place (a LOC written with it: 梅李镇 for 梅李)?"""
     return any(m.label == "LOC" and ctx.text[m.start : m.end].startswith(word) for m in ctx.mentions)
@@ -164,9 +167,10 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         record = ctx.records.get(m.entity)
         in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
         locality = next((p for p in map(locality_in_name, names) if p and may_contain(p[1], record)), None)
-        if locality and locality[1] is None and not _named_as_place(ctx, locality[0]):
+        if locality and (locality[1] is None or WATER.search(locality[0])) and not _named_as_place(ctx, locality[0]):
             # a word jieba tags as a place but no list knows (三峡, 北斗, 世园) counts only where the
-            # text names it as a place: alone it was right for 28 of 170 silver parks (park_in.md)
+            # text names it as a place: alone it was right for 28 of 170 silver parks (park_in.md);
+            # so does a town named like a river, lake or sea (湘江, 渤海): the name means the water
             locality = None
         if m.entity in stated:
             located[m.entity] = stated[m.entity], "place:stated"
