@@ -547,9 +547,7 @@ def graph_export(
     folder: Annotated[Path, typer.Argument(help=FOLDER_HELP)] = Path("out"),
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="graphml, gexf, json (node-link), csv, neo4j, html (the explorer page) or png."
-        ),
+        typer.Option("--format", help="graphml, gexf, json (node-link), csv, neo4j, html (the explorer page) or png."),
     ] = "graphml",
     to: Annotated[Path | None, typer.Option(help="File (graphml/gexf/json/html/png) or folder (csv/neo4j).")] = None,
     park: Annotated[

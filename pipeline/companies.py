@@ -28,6 +28,8 @@ from .mentions import Candidate
 from .places import contains, leading_place, place_before, rest_after_place
 
 LISTED_FILE, CURATED_FILE = "listed_companies.tsv", "famous_companies.tsv"
+
+
 @dataclass(frozen=True)
 class Company:
     name: str  # the registered name: the entity's canonical name

@@ -410,7 +410,7 @@ COUNTED = re.compile(r"[一二三四五六七八九十两百\d]+大")
 # else is bare (the silver marks none of 693 bare 自贸区 / 自贸试验区 in xwlb and the written documents)
 ZONE_KIND_WORDS = re.compile(
     r"国家级|国家|自由贸易|自贸|综合保税|综保|保税|高新技术产业|高新|经济技术|经开|跨境电子商务综合|跨境电商综合|"
-    r"跨境电商|跨境|综合"
+    r"跨境电商|跨境|边境|经济|经贸|综合"
 )
 
 

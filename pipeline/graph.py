@@ -357,5 +357,3 @@ def shortest_path(g: nx.MultiDiGraph, source: str, target: str) -> list[dict[str
             }
         )
     return hops
-
-

@@ -126,16 +126,19 @@ _TOWN_SUFFIX = re.compile(r"(乡|镇|街道|苏木|区公所)$")
 @cache
 def world_places() -> dict[str, Place]:
     """Foreign cities, ports and regions news names (world_places.tsv: 卢萨卡, 罗勇, 比什凯克), each
-    in its country. Read where a park's name opens with one (缅甸皎漂经济特区 lies in 皎漂), not
-    matched in running text: there they stand inside port, event and project names (瓜达尔港,
-    达沃斯论坛) that are no place mentions."""
-    table = {}
+    in its country, less those a Chinese place or town opens or is. Read in park names
+    (缅甸皎漂经济特区 lies in 皎漂), not matched in running text: there they stand inside port,
+    event and project names (瓜达尔港, 达沃斯论坛) that are no place mentions."""
+    table, chinese = {}, places()
     with (LEXICON_DIR / "world_places.tsv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f, delimiter="\t"):
-            if row["name"] in places():
+            name = row["name"]
+            # a Chinese place or town first: 巴马科 would hide 巴马, 万隆 is a town of 黑龙江 too
+            if name in towns() or any(name[:n] in chinese for n in range(2, len(name) + 1)):
                 continue
             level = "region" if row["kind"] == "region" else "city"
-            table[row["name"]] = Place(row["name"], level, row["country"], row["name"] if level == "city" else "")
+            # its country stands where a Chinese place has its province (may_contain reads it)
+            table[name] = Place(name, level, row["country"], name if level == "city" else "")
     return table
 
 

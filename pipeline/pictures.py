@@ -37,11 +37,20 @@ def park_bars_svg(rows: list[ParkRow], top: int = BAR_ROWS) -> str:
     """Two bar charts side by side: the parks with the most companies, and those with the most
     stated investment (INVESTS_IN amounts, yuan)."""
     panels = [
-        ("Companies per park", sorted((r for r in rows if r.companies), key=lambda r: -r.companies)[:top],
-         lambda r: r.companies, str, COLOURS["PARK"]),
-        ("Stated investment per park (yuan)",
-         sorted((r for r in rows if r.investment), key=lambda r: -r.investment)[:top],
-         lambda r: r.investment, money, RELATION_COLOURS["INVESTS_IN"]),
+        (
+            "Companies per park",
+            sorted((r for r in rows if r.companies), key=lambda r: -r.companies)[:top],
+            lambda r: r.companies,
+            str,
+            COLOURS["PARK"],
+        ),
+        (
+            "Stated investment per park (yuan)",
+            sorted((r for r in rows if r.investment), key=lambda r: -r.investment)[:top],
+            lambda r: r.investment,
+            money,
+            RELATION_COLOURS["INVESTS_IN"],
+        ),
     ]
     row_height, label_width, bar_width, panel_width = 22, 230, 220, 560
     height = 50 + row_height * max(1, *(len(p[1]) for p in panels))
@@ -148,9 +157,16 @@ def draw_park(ax: Any, g: nx.MultiDiGraph, row: ParkRow) -> None:
         ax.scatter([x], [y], s=60, color=COLOURS.get(g.nodes[member]["label"], COLOURS["OTHER"]), zorder=3)
         degrees = math.degrees(angle)
         left = 90 < degrees < 270  # read left to right on both sides
-        ax.text(NAME_RADIUS * x, NAME_RADIUS * y, label, fontsize=size,
-                rotation=degrees - 180 if left else degrees, ha="right" if left else "left", va="center",
-                rotation_mode="anchor")
+        ax.text(
+            NAME_RADIUS * x,
+            NAME_RADIUS * y,
+            label,
+            fontsize=size,
+            rotation=degrees - 180 if left else degrees,
+            ha="right" if left else "left",
+            va="center",
+            rotation_mode="anchor",
+        )
     if hidden > 0:
         ax.text(0, -LIMIT + 0.1, f"… and {hidden} more", ha="center", fontsize=9, color="#555")
 
@@ -176,8 +192,10 @@ def park_figure(g: nx.MultiDiGraph, park: str | None = None, parks: int = 6) -> 
     for ax in list(axes.flat)[len(rows) :]:
         ax.set_axis_off()
     used = {e["type"] for r in rows for edges in r.members.values() for e in edges}
-    handles = [Line2D([], [], marker="o", linestyle="", color=COLOURS[label], label=label) for label in
-               ("PARK", "COMPANY", "ORG")]
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=COLOURS[label], label=label)
+        for label in ("PARK", "COMPANY", "ORG")
+    ]
     handles += [Line2D([], [], color=RELATION_COLOURS[t], label=t) for t in sorted(used) if t in RELATION_COLOURS]
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False)
     return fig

@@ -101,7 +101,7 @@ def places_opening(name: str) -> list[tuple[str, lexicon.Place]]:
     return chain
 
 
-BRACKETED = re.compile(r"\(([^()]{2,8})\)")
+BRACKETED = re.compile(r"[(（]([^()（）]{2,8})[)）]")
 
 
 def place_in_name(name: str) -> tuple[str, lexicon.Place] | None:

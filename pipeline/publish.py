@@ -51,6 +51,8 @@ def publish(folder: str | Path, formats: tuple[str, ...] = ()) -> None:
 
 
 COPY_FORMATS = ("csv", "parquet")
+
+
 def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     return frame.assign(**{c: frame[c].map(csv_safe) for c in text}) if len(text) else frame

@@ -369,3 +369,9 @@ def test_a_foreign_city_opening_a_parks_name_is_its_place_but_no_mention_in_runn
 def test_a_town_named_like_a_river_is_no_place_unless_the_text_names_the_town(nlp):
     rels = relations(nlp, "坐落在湘江新区的测试区拥有288个测试环境。")
     assert not [r for r in rels if r[1] == "PARK_IN" and r[2] == "湘江"]  # ANNOTATION.md: a lake, a river
+
+
+def test_a_chinese_place_or_town_wins_over_a_foreign_name_it_opens(nlp):
+    assert [r[2] for r in relations(nlp, "巴马科技产业园正式开园。") if r[1] == "PARK_IN"] == ["巴马"]  # not 巴马科
+    assert [r[2] for r in relations(nlp, "常州孟河汽摩配产业园建设加快。") if r[1] == "PARK_IN"] == ["孟河"]
+    assert place_in_name("深圳（哈尔滨）产业园")[0] == "哈尔滨"  # full-width brackets too

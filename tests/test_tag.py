@@ -162,6 +162,7 @@ def test_a_list_closed_by_a_firm_noun_names_firms(rules_nlp, text, firms):
         ("将台工业园区新增企业。", ["将台工业园区"]),
         # cooperation zones and airport economic zones are parks (ANNOTATION.md: 合作区)
         ("中赞经贸合作区发展迅速。", ["中赞经贸合作区"]),
+        ("支持建设跨境经济合作区。", []),  # a kind of zone
         ("湖北鄂州市临空经济区挂牌成立。", ["湖北鄂州市临空经济区"]),
         # a free-trade zone's 片区 by a generic name stays one park with it
         ("陕西自贸区中心片区推出新政。", ["陕西自贸区中心片区"]),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from .. import lexicon
-from ..places import locality_in_name, may_contain, place_in_name
+from ..places import locality_in_name, may_contain, place_in_name, places_opening
 from .context import Context, Mention, Relation
 from .located import SETTLE
 
@@ -167,10 +167,12 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         record = ctx.records.get(m.entity)
         in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
         locality = next((p for p in map(locality_in_name, names) if p and may_contain(p[1], record)), None)
-        if locality and (locality[1] is None or WATER.search(locality[0])) and not _named_as_place(ctx, locality[0]):
+        water = locality and WATER.search(locality[0]) and not any(map(places_opening, names))
+        if locality and (locality[1] is None or water) and not _named_as_place(ctx, locality[0]):
             # a word jieba tags as a place but no list knows (三峡, 北斗, 世园) counts only where the
             # text names it as a place: alone it was right for 28 of 170 silver parks (park_in.md);
-            # so does a town named like a river, lake or sea (湘江, 渤海): the name means the water
+            # so does a town named like a river, lake or sea that no place before it in the name
+            # vouches for (湘江新区: the river; but 常州孟河…: 孟河镇 of 常州)
             locality = None
         if m.entity in stated:
             located[m.entity] = stated[m.entity], "place:stated"

@@ -154,9 +154,7 @@ class ParsedDev:
         from ..evaluate import Prediction, score
 
         everything = replace(model, thresholds={t: 0.0 for t in TYPES})
-        found = {
-            doc_id: (rows, everything.relations(ctx, rules)) for doc_id, (ctx, rules, rows) in self.parsed.items()
-        }
+        found = {doc_id: (rows, everything.relations(ctx, rules)) for doc_id, (ctx, rules, rows) in self.parsed.items()}
         out = {}
         for threshold in THRESHOLDS:
             predicted = {
