@@ -11,8 +11,9 @@ are not names. Each rule is a small generator over a :class:`Sentence` view.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Container, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jieba
 import jieba.posseg
@@ -89,6 +90,7 @@ SINGLE_STOPS = set("以在于该从对向由被把将与和及了这那是为驻
 FUNCTION_TAGS = {"p", "c", "u", "uj", "ul", "uz", "r", "m", "t", "f"}
 SPECIFIC_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg", "j", "eng", "x"}
 MAX_NAME = {"COMPANY": 28, "PARK": 20, "ORG": 24}
+MAX_PLACE_CHARS = 16  # longer than any place of the gazetteers (新疆维吾尔自治区 …)
 
 
 @dataclass
@@ -99,6 +101,42 @@ class Sentence:
     words: Sequence[tuple[int, int]]  # (start, end) of each jieba word, in order
     places: Sequence[tuple[int, int]] = ()  # LOC lexicon matches
     parks: Sequence[tuple[int, int]] = ()  # PARK lexicon matches
+    _index: tuple = field(default=(), repr=False, compare=False)
+
+    def _matches(self) -> tuple[dict, dict, dict, dict]:
+        """The places and parks by start and by end, built once per (places, parks): every name
+        head asks about them, and a scan per head was quadratic in an entity-dense text."""
+        key = (id(self.places), len(self.places), id(self.parks), len(self.parks))
+        if not self._index or self._index[0] != key:
+            by = [defaultdict(list) for _ in range(4)]  # place starts, place ends, park starts, park ends
+            for i, names in enumerate((self.places, self.parks)):
+                for a, b in names:
+                    by[2 * i][a].append(b)
+                    by[2 * i + 1][b].append(a)
+            self._index = (key, *by)
+        return self._index[1:]
+
+    def places_ending(self, end: int) -> list[int]:
+        """Starts of the places that end at ``end``."""
+        return self._matches()[1].get(end, [])
+
+    def parks_ending(self, end: int) -> list[int]:
+        """Starts of the parks that end at ``end``."""
+        return self._matches()[3].get(end, [])
+
+    def place_ends_from(self, start: int) -> list[int]:
+        """Ends of the places that start at ``start``."""
+        return self._matches()[0].get(start, [])
+
+    def names_within(self, start: int, end: int) -> bool:
+        """Is a place or park wholly inside [start, end)?"""
+        by_start = self._matches()
+        return any(b <= end for a in range(start, end) for b in (*by_start[0].get(a, ()), *by_start[2].get(a, ())))
+
+    def in_place(self, offset: int) -> bool:
+        """Does a place cover character ``offset``?"""
+        starts = self._matches()[0]
+        return any(b > offset for a in range(max(0, offset - MAX_PLACE_CHARS), offset + 1) for b in starts.get(a, ()))
 
     def word_at(self, offset: int) -> int:
         """Index of the word containing character ``offset``."""
@@ -149,7 +187,7 @@ def _is_name_word(word: str, head: str) -> bool:
 
 def _specific(sent: Sentence, start: int, end: int) -> bool:
     """Does text[start:end] hold a place, a park, an unknown word or a proper-noun word?"""
-    if any(start <= a and b <= end for a, b in (*sent.places, *sent.parks)):
+    if sent.names_within(start, end):
         return True
     for i in range(sent.word_at(start), len(sent.words)):
         a, b = sent.words[i]
@@ -250,9 +288,12 @@ def _walk_left(sent: Sentence, head_start: int, head: str, label: str, stops: Co
 def _lexicon_name_ending_at(sent: Sentence, offset: int) -> int | None:
     """Start of the lexicon places and parks written together and ending at ``offset``, whatever
     jieba's cut of them (深圳/前/海, 上海浦东新区)."""
-    names = (*sent.places, *sent.parks)
     start = None
-    while (before := min((a for a, b in names if b == offset and a < offset), default=None)) is not None:
+    while (
+        before := min(
+            (a for a in (*sent.places_ending(offset), *sent.parks_ending(offset)) if a < offset), default=None
+        )
+    ) is not None:
         start = offset = before
     return start
 
@@ -306,9 +347,7 @@ class _Stops:
         self.head_start = head_start
 
     def __contains__(self, end: int) -> bool:
-        if self.zone_piece and any(
-            b == end and lexicon.free_trade_zone(self.sent.text[a:b]) for a, b in self.sent.parks
-        ):
+        if self.zone_piece and any(lexicon.free_trade_zone(self.sent.text[a:end]) for a in self.sent.parks_ending(end)):
             return True
         if (
             self.park_before_name
@@ -352,11 +391,9 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
                 continue  # 中韩自贸区, 中国—东盟自贸区: a trade agreement, not a zone
             if not ZONE_KIND_WORDS.sub("", text[start:head_start]):
                 continue  # 自贸试验区, 跨境电商综合试验区 alone: a kind of zone, not one (ANNOTATION.md)
-            if any(b == end and not ZONE_KIND_WORDS.sub("", text[start:a]) for a, b in sent.places):
+            if any(not ZONE_KIND_WORDS.sub("", text[start:a]) for a in sent.places_ending(end)):
                 continue  # 国家级青岛西海岸新区: a new area that is a district is a place, 国家级 or not
-            if (count := COUNTED.search(text, start, head_start)) and not any(
-                a <= count.start() < b for a, b in sent.places
-            ):
+            if (count := COUNTED.search(text, start, head_start)) and not sent.in_place(count.start()):
                 continue  # 七大产业园, 四大贫困片区: a count of zones (22 in the silver's texts, none a
                 # name), but 五大连池 is a place
         if head in REGISTERED_FORMS and start in park_starts:
@@ -372,9 +409,9 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
         # something specific in the body.
         generic = head not in REGISTERED_FORMS and town is None and not _specific(sent, start, head_start)
         if head in GOVERNMENT_HEADS:
-            governed = any(start <= a and b <= head_start for a, b in sent.places) or body.startswith(
-                tuple(ADMIN_LEVELS)
-            )
+            governed = any(
+                b <= head_start for a in range(start, head_start) for b in sent.place_ends_from(a)
+            ) or body.startswith(tuple(ADMIN_LEVELS))
             if len(head) == 1 and not governed:
                 continue
             generic = generic and not governed
@@ -417,7 +454,7 @@ ZONE_KIND_WORDS = re.compile(
 def _park_start(sent: Sentence, start: int, end: int) -> int:
     """The start of a park name the walk left found, mended: a lexicon park it ends with keeps
     only places before it (好|苏州工业园区, 在|中新天津生态城, but 江苏苏州工业园区)."""
-    inner = min((a for a, b in sent.parks if b == end and start < a), default=None)
+    inner = min((a for a in sent.parks_ending(end) if start < a), default=None)
     if inner is not None and _lexicon_name_ending_at(sent, inner) != start:
         return inner
     return start
@@ -441,7 +478,7 @@ def _word_starts(sent: Sentence, offset: int) -> bool:
 
 
 def _place_at(sent: Sentence, offset: int) -> bool:
-    return any(a == offset for a, _ in sent.places)
+    return bool(sent.place_ends_from(offset))
 
 
 def _between_countries(text: str, start: int, head_start: int) -> bool:
@@ -494,7 +531,7 @@ def _starts_with_place(sent: Sentence, offset: int) -> bool:
     """…unless a place in China starts the next name (轻骑集团|青岛轻骑摩托车公司: two companies;
     but 香港新华集团中国发展基金有限公司 is one: a group names its national subsidiaries so)."""
     places = lexicon.places()
-    return any(a == offset and places[sent.text[a:b]].level != "country" for a, b in sent.places)
+    return any(places[sent.text[offset:b]].level != "country" for b in sent.place_ends_from(offset))
 
 
 def _continues_enumeration(text: str, start: int, head: str) -> bool:

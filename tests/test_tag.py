@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def ents(nlp, text):
@@ -187,3 +189,24 @@ def test_a_national_new_area_is_a_park_unless_it_is_a_district(rules_nlp, text, 
         assert not [e for e in rules_nlp(text).ents if e.label_ == "PARK"]
     else:
         assert [e.label_ for e in rules_nlp(text).ents if e.text == text[:4]] == [label]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=12),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=6),
+    st.integers(0, 50),
+    st.integers(0, 20),
+)
+def test_sentence_indexes_answer_what_a_scan_answers(places, parks, start, width):
+    from pipeline.grammar import Sentence
+
+    places = [(a, a + n) for a, n in places]
+    parks = [(a, a + n) for a, n in parks]
+    sent = Sentence("甲" * 60, [(i, i + 1) for i in range(60)], places, parks)
+    end = start + width
+    assert sorted(sent.places_ending(end)) == sorted(a for a, b in places if b == end)
+    assert sorted(sent.parks_ending(end)) == sorted(a for a, b in parks if b == end)
+    assert sent.names_within(start, end) == any(start <= a and b <= end for a, b in (*places, *parks))
+    assert sent.in_place(start) == any(a <= start < b for a, b in places)
+    sent.places = places[:1]  # a new list of places is indexed anew
+    assert sorted(sent.places_ending(end)) == sorted(a for a, b in places[:1] if b == end)
