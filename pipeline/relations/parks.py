@@ -96,36 +96,31 @@ def part_of_inferred(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
 WATER = re.compile(r"[江河海湖]$")
 
 
-def _named_as_place(ctx: Context, word: str) -> bool:
-    """Does the text name ``word`` as a place (a LOC written with it: 梅李镇 for 梅李)?"""
-    return any(m.label == "LOC" and ctx.text[m.start : m.end].startswith(word) for m in ctx.mentions)
-
-
 # after a park: 位于/地处/属于… then the place (燕郊经济技术开发区，它属于河北三河市辖地)
 LIES_IN = re.compile(r"\s*[，,]?\s*(?:它|该区|该园区)?(?:位于|地处|坐落[于在]|地属|隶属于?|属于)")
 
 
-def stated_places(ctx: Context, coarse: bool = False) -> dict[str, str]:
+def stated_places(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
     """Park → the place the text says it lies in: a place written right before one of its
     mentions (梅李镇的梅李…工业园, 土默川的金川开发区), else the last of the places right after
-    位于/地处/属于… (…开发区，它属于河北三河市). Provinces and countries count only with
-    ``coarse``: a name's own place says more."""
+    位于/地处/属于… (…开发区，它属于河北三河市). Two tables, read in one pass: cities and finer
+    places, and provinces and countries (coarse: a name's own place says more)."""
 
-    def fine(m: Mention) -> bool:
+    def coarse(m: Mention) -> bool:
         record = ctx.records.get(m.entity)
-        level = record.level if isinstance(record, lexicon.Place) else None
-        return m.label == "LOC" and (level in {"country", "province"}) == coarse
+        return isinstance(record, lexicon.Place) and record.level in {"country", "province"}
 
-    before, after = {}, {}
+    before: tuple[dict, dict] = ({}, {})  # (finer, coarse)
+    after: tuple[dict, dict] = ({}, {})
     mentions = ctx.mentions
     for i, m in enumerate(mentions):
         if m.label != "PARK":
             continue
-        if i and fine(prev := mentions[i - 1]):
+        if i and (prev := mentions[i - 1]).label == "LOC":
             between = ctx.text[prev.end : m.start]
             local = between.endswith(("当地的", "当地")) and ctx.sentence_of(prev.start) == ctx.sentence_of(m.start)
             if between in {"", "的", "市", "境内"} or local:  # 到阿拉善盟了解情况，发现当地的孪井滩农业开发区
-                before.setdefault(m.entity, prev.entity)
+                before[coarse(prev)].setdefault(m.entity, prev.entity)
         if verb := LIES_IN.match(ctx.text, m.end):
             end, places = verb.end(), []
             for nxt in mentions[i + 1 :]:
@@ -133,9 +128,10 @@ def stated_places(ctx: Context, coarse: bool = False) -> dict[str, str]:
                     break
                 places.append(nxt)
                 end = nxt.end
-            if fine_places := [p for p in places if fine(p)]:
-                after.setdefault(m.entity, fine_places[-1].entity)
-    return after | before
+            for kind in (False, True):
+                if of_kind := [p for p in places if coarse(p) == kind]:
+                    after[kind].setdefault(m.entity, of_kind[-1].entity)
+    return after[False] | before[False], after[True] | before[True]
 
 
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
@@ -155,7 +151,8 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
-    stated, stated_region = stated_places(ctx), stated_places(ctx, coarse=True)
+    stated, stated_region = stated_places(ctx)
+    written_places = [ctx.text[x.start : x.end] for x in ctx.mentions if x.label == "LOC"]
     located: dict[str, tuple[str, str]] = {}  # park → (place, how the place was found: the method)
     for m in first_mention.values():
         if m.label != "PARK":
@@ -168,7 +165,7 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
         locality = next((p for p in map(locality_in_name, names) if p and may_contain(p[1], record)), None)
         water = locality and WATER.search(locality[0]) and not any(map(places_opening, names))
-        if locality and (locality[1] is None or water) and not _named_as_place(ctx, locality[0]):
+        if locality and (locality[1] is None or water) and not any(w.startswith(locality[0]) for w in written_places):
             # a word jieba tags as a place but no list knows (三峡, 北斗, 世园) counts only where the
             # text names it as a place: alone it was right for 28 of 170 silver parks (park_in.md);
             # so does a town named like a river, lake or sea that no place before it in the name
