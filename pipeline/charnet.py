@@ -370,12 +370,6 @@ class CharNet:
         (scores,) = self.session.run(None, feeds)
         return scores.transpose(1, 0, 2), lengths
 
-    def _decode(self, inputs: list[numpy.ndarray]) -> list[numpy.ndarray]:
-        """Best tag path of each (features, length) array."""
-        if not inputs or max(x.shape[1] for x in inputs) == 0:
-            return [numpy.zeros(0, dtype="int64") for _ in inputs]
-        return self._viterbi(*self._scores(inputs))
-
     def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
         batch, width, tags = scores.shape
         best = self.start + scores[:, 0]
