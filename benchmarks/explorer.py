@@ -63,5 +63,7 @@ def measure(out: Path, name: str, query: str, park: str | None = None) -> dict:
 
 if __name__ == "__main__":
     row = measure(Path(sys.argv[1]).resolve(), sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
-    print(f"| {row['name']} | {row['nodes']:,} | {row['edges']:,} | {row['drawn']:,} | {row['page_mb']} MB "
-          f"| {row['load_ms']} ms | {row['search_ms']} ms | {row['open_ms']} ms |")
+    print(
+        f"| {row['name']} | {row['nodes']:,} | {row['edges']:,} | {row['drawn']:,} | {row['page_mb']} MB "
+        f"| {row['load_ms']} ms | {row['search_ms']} ms | {row['open_ms']} ms |"
+    )

@@ -323,14 +323,19 @@ class CharNet:
         return self.decode(self.emissions(pieces, batch_chars))
 
     def emissions(
-        self, pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]], batch_chars: int = 4096
+        self,
+        pieces: Sequence[tuple[str, Sequence[tuple[int, int]]]],
+        batch_chars: int = 4096,
+        features: Sequence[numpy.ndarray] | None = None,
     ) -> list[list[tuple[int, numpy.ndarray]]]:
         """The network's tag scores for each (text, jieba word offsets): per piece, (start,
         scores of shape (length, tags)) of each window. Texts longer than ``max_length`` characters
         are cut into windows at sentence or clause ends (``windows``); windows of similar length
-        go through the network together, about ``batch_chars`` characters at a time."""
+        go through the network together, about ``batch_chars`` characters at a time.
+        ``features``: the pieces' ``Vocabulary.features``, when the caller computed them already."""
         limit = self.config["hyperparameters"]["max_length"]
-        features = self.vocab.features(pieces)
+        if features is None:
+            features = self.vocab.features(pieces)
         spans = sorted(
             ((i, a, b) for i, (text, _) in enumerate(pieces) for a, b in windows(text, limit) if b > a),
             key=lambda w: w[2] - w[1],

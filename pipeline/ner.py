@@ -105,9 +105,12 @@ class ModelTagger(MentionTagger):
         # batch changed a document's tags (issue 17: 13 of 150 news documents tagged differently
         # alone, 腾讯 PERSON only among other files). The CRF's best paths, exact and independent
         # per window, are decoded for ``batch_size`` documents together: one numpy step per
-        # character position for all of them instead of one per document.
+        # character position for all of them instead of one per document. The features, a
+        # function of each character's own text, are computed for the whole chunk at once too.
         for chunk in spacy.util.minibatch(docs, batch_size):
-            emitted = [self.model.emissions([(d._.norm_text, d._.jieba_words)])[0] for d in chunk]
+            pieces = [(d._.norm_text, d._.jieba_words) for d in chunk]
+            features = self.model.vocab.features(pieces)
+            emitted = [self.model.emissions([p], features=[f])[0] for p, f in zip(pieces, features)]
             for doc, mentions in zip(chunk, self._mentions(chunk, self.model.decode(emitted))):
                 yield self.propose(doc, mentions)
 

@@ -145,6 +145,17 @@ def test_park_in_takes_the_most_specific_place_of_the_name_never_the_lexicon_cit
     assert not [r for r in rels if r[1] == "PARK_IN" and r[0] in {"天府软件园", "武汉东湖新技术开发区"}]
 
 
+def test_a_place_the_document_names_holds_a_known_park_the_gazetteer_puts_there(nlp):
+    # the story names 成都 and 北京; the gazetteer confirms 天府新区 lies in 成都, not in 北京
+    rels = nlp("成都今年经济增长较快。北京来的代表团参观了天府新区。")._.relations
+    assert [(r.head, r.tail, r.method) for r in rels if r.relation == "PARK_IN"] == [
+        ("天府新区", "成都", "place:in-document")
+    ]
+    # a place the text does not name (成都), or a park the gazetteer does not know: not from the document
+    rels = nlp("北京来的代表团参观了天府新区和锦绣科创园。")._.relations
+    assert not [r for r in rels if r.method == "place:in-document"]
+
+
 def test_a_place_in_a_known_parks_name_must_lie_in_its_province(nlp):
     # 东湖 is also 南昌's 东湖区; 东湖高新区 lies in 武汉
     rels = relations(nlp, "东湖高新区举行活动。")

@@ -134,6 +134,19 @@ def stated_places(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
     return after[False] | before[False], after[True] | before[True]
 
 
+def _confirmed_by_gazetteer(park: object, doc_places: dict[lexicon.Place, str]) -> str | None:
+    """The city, else the province, the document names that the gazetteer says holds the known
+    ``park`` (a story about 北京 that names 中关村): the text states the place, the gazetteer only
+    confirms that it contains the park. A gazetteer place the text never names stays on the node."""
+    if not isinstance(park, lexicon.Park):
+        return None
+    for level, name in (("city", park.city), ("province", park.province)):
+        written = next((w for place, w in doc_places.items() if place.level == level and place.name == name), None)
+        if name and written:
+            return written
+    return None
+
+
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     """Each park lies in the place the text says it lies in (``stated_places``), else in the
     most specific place its name gives, in this order: a town in its name (杭州下沙经济技术开发区
@@ -182,6 +195,8 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
             located[m.entity] = doc_places.get(place, written), "place:in-name"
         elif m.entity in stated_region:  # 广东 + 前海: right, if coarse
             located[m.entity] = stated_region[m.entity], "place:stated-region"
+        elif confirmed := _confirmed_by_gazetteer(record, doc_places):
+            located[m.entity] = confirmed, "place:in-document"
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail][0], "place:parent"
