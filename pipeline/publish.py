@@ -12,16 +12,18 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from . import graph as graph_module
 from . import pictures, view
 from .emit import iter_rows
 from .files import write_atomically
 from .rows import TABLE_COLUMNS, TABLES, csv_safe
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def publish(folder: str | Path, formats: tuple[str, ...] = ()) -> None:
@@ -54,12 +56,17 @@ COPY_FORMATS = ("csv", "parquet")
 
 
 def _csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     return frame.assign(**{c: frame[c].map(csv_safe) for c in text}) if len(text) else frame
 
 
 def _copy_table(folder: Path, table: str, fmt: str, chunk: int = 50_000) -> None:
-    """CSV or Parquet copy of a JSONL table, converted a chunk at a time."""
+    """CSV or Parquet copy of a JSONL table, converted a chunk at a time (pandas is imported
+    here: most runs write no copy, and it costs a quarter second to import)."""
+    import pandas as pd
+
     source, target = folder / f"{table}.jsonl", folder / f"{table}.{fmt}"
     columns = TABLE_COLUMNS[table]
     chunks = pd.read_json(source, lines=True, dtype=False, chunksize=chunk) if source.stat().st_size else []
