@@ -10,6 +10,7 @@ import re
 import pytest
 
 import pipeline
+from pipeline.aliases import short_forms
 from pipeline.mentions import Candidate, set_entities
 from pipeline.places import locality_in_name, place_in_name
 from pipeline.relations import Context, build_context
@@ -69,6 +70,28 @@ def test_alias_extends_a_name_split_in_two(nlp):
     doc = nlp("记者从贵州省贵阳综合保税区科创产业园(以下简称贵阳综保区科创园)获悉。")
     parks = [e.text for e in doc.ents if e.label_ == "PARK"]
     assert parks == ["贵州省贵阳综合保税区科创产业园", "贵阳综保区科创园"]
+
+
+def test_a_firm_named_in_full_is_its_short_form_elsewhere_in_the_document(nlp):
+    doc = nlp(
+        "苏宁集团今年销售增长。如今苏宁通过智慧零售的新模式，两年来苏宁家电一直领先。河冶科技股份有限公司的新工程正在隔壁的河冶科技进行。"
+    )
+    shorts = {(e.text, e.label_, e._.entity) for e in doc.ents if e.text in {"苏宁", "河冶科技"}}
+    assert shorts == {("苏宁", "COMPANY", "苏宁集团"), ("河冶科技", "COMPANY", "河冶科技股份有限公司")}
+    assert len([e for e in doc.ents if e.text == "苏宁"]) == 2
+    assert [e.text for e in doc.ents if e.label_ == "COMPANY"][0] == "苏宁集团"  # the full name stays whole
+
+
+def test_a_short_form_is_a_name_used_as_a_whole_word():
+    assert short_forms("河北河冶科技有限公司") == {"河北河冶科技", "河冶科技"}
+    assert short_forms("美国航空公司") == {"美国航空"}  # not 航空, an ordinary word
+    assert short_forms("西港特区公司") == set()  # the zone, not the firm
+    assert short_forms("高科技公司") == set()
+
+
+def test_a_short_form_inside_another_word_is_no_mention(nlp):
+    doc = nlp("中国国铁集团有限公司发布数据。全国铁路完成投资。")
+    assert [e.text for e in doc.ents if e.label_ == "COMPANY"] == ["中国国铁集团有限公司"]
 
 
 def test_anaphora_resolve_to_the_nearest_compatible_entity(nlp):
