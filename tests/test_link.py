@@ -8,6 +8,8 @@ whole pipeline (``relations``) are the ones about what tagging and linking do to
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline
 from pipeline.aliases import short_forms
@@ -409,3 +411,47 @@ def test_a_chinese_place_or_town_wins_over_a_foreign_name_it_opens(nlp):
     assert [r[2] for r in relations(nlp, "巴马科技产业园正式开园。") if r[1] == "PARK_IN"] == ["巴马"]  # not 巴马科
     assert [r[2] for r in relations(nlp, "常州孟河汽摩配产业园建设加快。") if r[1] == "PARK_IN"] == ["孟河"]
     assert place_in_name("深圳（哈尔滨）产业园")[0] == "哈尔滨"  # full-width brackets too
+
+
+def test_a_name_keeps_one_label_in_a_document(nlp):
+    from pipeline.aliases import one_label_per_name
+
+    doc = nlp.get_pipe("sentences")(nlp.make_doc("罗勇府的工业园吸引了企业。罗勇府政府表示欢迎。罗勇府很热。"))
+    set_entities(
+        doc,
+        [
+            Candidate(0, 3, "LOC", "lexicon:place"),
+            Candidate(13, 16, "PERSON", "model"),
+            Candidate(23, 26, "PERSON", "model"),
+        ],
+        keep=False,
+    )
+    one_label_per_name(doc)
+    assert [(e.text, e.label_, e._.source) for e in doc.ents] == [
+        ("罗勇府", "LOC", "lexicon:place"),
+        ("罗勇府", "LOC", "model"),
+        ("罗勇府", "LOC", "model"),
+    ]
+    # the model's guesses split evenly: nothing to follow
+    set_entities(doc, [Candidate(0, 3, "LOC", "model"), Candidate(13, 16, "PERSON", "model")], keep=False)
+    one_label_per_name(doc)
+    assert [e.label_ for e in doc.ents] == ["LOC", "PERSON"]
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.tuples(st.sampled_from(["LOC", "PERSON", "ORG"]), st.booleans()), min_size=1, max_size=6))
+def test_one_label_per_name_keeps_every_span(nlp, labels):
+    from pipeline.aliases import one_label_per_name
+
+    text = "。".join("罗勇府" for _ in labels) + "。"
+    doc = nlp.get_pipe("sentences")(nlp.make_doc(text))
+    mentions = [
+        Candidate(4 * i, 4 * i + 3, label, "model" if guess else "lexicon:place")
+        for i, (label, guess) in enumerate(labels)
+    ]
+    set_entities(doc, mentions, keep=False)
+    one_label_per_name(doc)
+    assert [(e.start_char, e.end_char) for e in doc.ents] == [(m.start, m.end) for m in mentions]
+    sure = {label for label, guess in labels if not guess}
+    if len(sure) == 1:
+        assert {e.label_ for e in doc.ents} == sure
