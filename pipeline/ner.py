@@ -54,10 +54,26 @@ def model_mention(
         end -= 1
     if start == end or "\n" in text[start:end] or text.startswith(ANAPHORIC_OPENINGS, start):
         return None
+    start, end = _with_quotes_balanced(text, start, end)
     label = label_of(text[start:end], label)
     if label == "PARK" and (in_header_line(text, start, end) or (start := park_start(text, start, end)) is None):
         return None  # a park named in a page header states nothing about it (park_names.py)
     return Candidate(start, end, label, source, score)
+
+
+QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"))
+
+
+def _with_quotes_balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name quoting a part of itself keeps both quotes (“巨石”工业园, 全国“扫黄打非”办公室: the
+    silver's 11 such names all do), where the model's span left one outside."""
+    name = text[start:end]
+    for opening, closing in QUOTE_PAIRS:
+        if name.count(closing) > name.count(opening) and text[start - 1 : start] == opening:
+            start -= 1
+        elif name.count(opening) > name.count(closing) and text[end : end + 1] == closing:
+            end += 1
+    return start, end
 
 
 # verbs that open a clause: a park name does not hold them (in the silver corpus's 2,554 park

@@ -135,6 +135,14 @@ def test_model_spans_lose_the_quotes_and_spaces_at_their_edges():
     assert model_mention("“”", 0, 2, "ORG", "model", 0.85) is None
 
 
+def test_a_name_quoting_a_part_of_itself_keeps_both_quotes():
+    text = "是“巨石”工业园的一部分"
+    span = model_mention(text, 2, 8, "PARK", "model", 0.85)  # the model's 巨石”工业园
+    assert text[span.start : span.end] == "“巨石”工业园"
+    span = model_mention("全国“扫黄打非办公室", 0, 10, "ORG", "model", 0.85)  # no closing quote to take
+    assert (span.start, span.end) == (0, 10)
+
+
 def test_word_shapes_bucket_long_words():
     assert word_shapes(6, [(0, 6)]).tolist() == [3, 6, 6, 6, 6, 9]
 
