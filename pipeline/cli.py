@@ -401,7 +401,7 @@ def train_relations(
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / "weights.json")
-    console.print(f"relation model → {out}/weights.json; dev pair F1 {model.card['dev_pair_f1']}")
+    console.print(f"relation model → {out}/weights.json; pair F1 (cross-validated and dev) {model.card['pair_f1']}")
 
 
 def _graph(folder: Path):
