@@ -66,13 +66,12 @@ QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"))
 
 def _with_quotes_balanced(text: str, start: int, end: int) -> tuple[int, int]:
     """A name quoting a part of itself keeps both quotes (“巨石”工业园, 全国“扫黄打非”办公室: the
-    silver's 11 such names all do), where the model's span left one outside."""
-    name = text[start:end]
+    silver's 11 such names all do), where the model's span left the opening one outside. (A span
+    that stops before its closing quote ends inside the quoted part: left as it is.)"""
     for opening, closing in QUOTE_PAIRS:
+        name = text[start:end]
         if name.count(closing) > name.count(opening) and text[start - 1 : start] == opening:
             start -= 1
-        elif name.count(opening) > name.count(closing) and text[end : end + 1] == closing:
-            end += 1
     return start, end
 
 
@@ -122,10 +121,14 @@ class ModelTagger(MentionTagger):
         # alone, 腾讯 PERSON only among other files). The CRF's best paths, exact and independent
         # per window, are decoded for ``batch_size`` documents together: one numpy step per
         # character position for all of them instead of one per document. The features, a
-        # function of each character's own text, are computed for the whole chunk at once too.
+        # function of each character's own text, are computed for the whole chunk at once too
+        # (up to ``FEATURE_CHARS`` characters: longer chunks, a document at a time).
         for chunk in spacy.util.minibatch(docs, batch_size):
             pieces = [(d._.norm_text, d._.jieba_words) for d in chunk]
-            features = self.model.vocab.features(pieces)
+            together = sum(len(text) for text, _ in pieces) <= FEATURE_CHARS
+            features = (
+                self.model.vocab.features(pieces) if together else [self.model.vocab.features([p])[0] for p in pieces]
+            )
             emitted = [self.model.emissions([p], features=[f])[0] for p, f in zip(pieces, features)]
             for doc, mentions in zip(chunk, self._mentions(chunk, self.model.decode(emitted))):
                 yield self.propose(doc, mentions)
@@ -140,6 +143,9 @@ class ModelTagger(MentionTagger):
             candidates = (model_mention(text, a, b, label, "model", 0.85, self.label_of) for a, b, label in spans)
             mentions.append([m for m in candidates if m])
         return mentions
+
+
+FEATURE_CHARS = 100_000  # the features of at most this much text (or of one document) alive at once
 
 
 # what every statistical tagger's factory declares (this one and hanlp_ner.py's)

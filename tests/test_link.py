@@ -89,6 +89,21 @@ def test_a_short_form_is_a_name_used_as_a_whole_word():
     assert short_forms("美国航空公司") == {"美国航空"}  # not 航空, an ordinary word
     assert short_forms("西港特区公司") == set()  # the zone, not the firm
     assert short_forms("高科技公司") == set()
+    assert short_forms("云帆(北京)科技有限公司") == {"云帆科技"}  # the bracketed place is no part of it
+    assert short_forms("阿里巴巴集团") == {"阿里巴巴"}  # not 巴巴: 阿里 is no word of its own here
+    assert short_forms("中国—东盟信息港股份有限公司") == {"中国—东盟信息港"}
+    # rivers, towns and districts are places, whatever firm is named after them
+    assert short_forms("长江集团") == short_forms("上海陆家嘴(集团)有限公司") == short_forms("张江集团") == set()
+
+
+def test_a_short_form_is_no_river_nor_the_founder(nlp):
+    doc = nlp("长江集团发布年报。长江流域的经济发展很快。李宁集团发布年报。创始人李宁先生表示满意。")
+    assert not [e for e in doc.ents if e.text in {"长江", "李宁"} and e.label_ == "COMPANY"]
+
+
+def test_one_firm_written_in_two_full_forms_keeps_its_short_form(nlp):
+    doc = nlp("苏宁集团今年销售增长。苏宁集团有限公司宣布扩张。如今苏宁 通过新模式领先。")
+    assert [e.label_ for e in doc.ents if e.text == "苏宁"] == ["COMPANY"]
 
 
 def test_a_short_form_inside_another_word_is_no_mention(nlp):

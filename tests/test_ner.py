@@ -141,6 +141,8 @@ def test_a_name_quoting_a_part_of_itself_keeps_both_quotes():
     assert text[span.start : span.end] == "“巨石”工业园"
     span = model_mention("全国“扫黄打非办公室", 0, 10, "ORG", "model", 0.85)  # no closing quote to take
     assert (span.start, span.end) == (0, 10)
+    span = model_mention("全国“扫黄打非”工作小组", 0, 7, "ORG", "model", 0.85)  # never ends on a quote
+    assert (span.start, span.end) == (0, 7)
 
 
 def test_word_shapes_bucket_long_words():

@@ -106,6 +106,12 @@ def test_cross_validation_decides_each_pair_once_and_never_a_written_one(nlp):
     assert right >= 0.8 * len(scored)
 
 
+def test_cross_validation_needs_two_documents_to_decide_anything(nlp):
+    (one,) = written(SETTLES[:1], True, 0)[:1]
+    data = examples(nlp, [one])
+    assert cross_validated_pairs(data, c=3.0, sources={one.doc_id: "gold"}) == {"LOCATED_IN": [], "INVESTS_IN": []}
+
+
 def test_the_component_takes_company_park_relations_from_the_model(nlp, tmp_path):
     model = fit(examples(nlp, written(SETTLES, True, 0) + written(VISITS, False, 1)), c=3.0, min_count=1)
     model.save(tmp_path / "weights.json")

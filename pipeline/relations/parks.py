@@ -134,17 +134,15 @@ def stated_places(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
     return after[False] | before[False], after[True] | before[True]
 
 
-def _confirmed_by_gazetteer(park: object, doc_places: dict[lexicon.Place, str]) -> str | None:
-    """The city, else the province, the document names that the gazetteer says holds the known
-    ``park`` (a story about 北京 that names 中关村): the text states the place, the gazetteer only
-    confirms that it contains the park. A gazetteer place the text never names stays on the node."""
+def _confirmed_by_gazetteer(park: object, places_named: dict[tuple[str, str], str]) -> str | None:
+    """The city, else the province, the document names (``places_named``: (level, name) → as
+    written) that the gazetteer says holds the known ``park`` (a story about 北京 that names
+    中关村): the text names the place, the gazetteer only confirms that it contains the park, as
+    the gold's park_places list every place the text names that truly holds the park
+    (ANNOTATION.md). A gazetteer place the text never names stays on the node."""
     if not isinstance(park, lexicon.Park):
         return None
-    for level, name in (("city", park.city), ("province", park.province)):
-        written = next((w for place, w in doc_places.items() if place.level == level and place.name == name), None)
-        if name and written:
-            return written
-    return None
+    return places_named.get(("city", park.city)) or places_named.get(("province", park.province))
 
 
 def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
@@ -195,11 +193,14 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
             located[m.entity] = doc_places.get(place, written), "place:in-name"
         elif m.entity in stated_region:  # 广东 + 前海: right, if coarse
             located[m.entity] = stated_region[m.entity], "place:stated-region"
-        elif confirmed := _confirmed_by_gazetteer(record, doc_places):
-            located[m.entity] = confirmed, "place:in-document"
     for rel in found:  # a park with no place of its own lies where its parent lies
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail][0], "place:parent"
+    by_name = {(place.level, place.name): written for place, written in doc_places.items()}
+    for m in first_mention.values():
+        if m.label == "PARK" and m.entity not in located:
+            if confirmed := _confirmed_by_gazetteer(ctx.records.get(m.entity), by_name):
+                located[m.entity] = confirmed, "place:in-document"
     for park, (tail, method) in located.items():
         ctx.labels.setdefault(tail, "LOC")
         yield ctx.relation(park, "PARK_IN", tail, ctx.sentence_of(first_mention[park].start), method, 0.8)

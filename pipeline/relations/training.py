@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.language import Language
 
+from ..aliases import with_declared_aliases
 from ..gold import GoldDocument
 from .candidates import candidates
 from .classifier import TYPES, RelationModel
@@ -40,7 +41,8 @@ def gold_context(nlp: Language, gold: GoldDocument) -> tuple[Context, dict[str, 
     doc = nlp.get_pipe("sentences")(nlp.make_doc(gold.text))
     mentions = [Candidate(e["start"], e["end"], e["label"], "gold", 1.0) for e in gold.entities]
     set_entities(doc, mentions, keep=False)
-    doc = nlp.get_pipe("coref")(nlp.get_pipe("aliases")(doc))
+    with_declared_aliases(doc)  # the annotated entities and the declared aliases, nothing implied
+    doc = nlp.get_pipe("coref")(doc)
     canonical = {(e["start"], e["end"]): e.get("entity") or gold.text[e["start"] : e["end"]] for e in gold.entities}
     names: dict[str, Counter] = {}
     for span in doc.ents:
@@ -193,13 +195,15 @@ def cross_validated_pairs(
     """Each type's (highest probability, gold label) per entity pair of the training documents,
     every pair decided by a model fit without its document's fold; documents of
     ``WRITTEN_SOURCES`` are in every fold's training and never decided. Folds by document, in a
-    fixed order (sorted ids dealt round-robin)."""
+    fixed order (sorted ids dealt round-robin); fewer than two such documents: nothing decided."""
     documents = sorted({doc_id for doc_id, _, _ in data.pairs if sources.get(doc_id) not in WRITTEN_SOURCES})
     fold_of = {doc_id: i % folds for i, doc_id in enumerate(documents)}
     out: dict[str, list[tuple[float, int]]] = {t: [] for t in TYPES}
-    for k in range(folds):
+    for k in range(min(folds, len(documents)) if len(documents) > 1 else 0):
         held = [i for i, (doc_id, _, _) in enumerate(data.pairs) if fold_of.get(doc_id) == k]
         rest = [i for i, (doc_id, _, _) in enumerate(data.pairs) if fold_of.get(doc_id) != k]
+        if not held or not rest:
+            continue
         model = fit(subset(data, rest), c)
         for relation in TYPES:
             out[relation] += pair_scores(model, subset(data, held), relation)
