@@ -6,9 +6,9 @@ The rule (pipeline/relations/parks.py) finds a park's place in one of seven ways
 relation's ``method``: a place the text states (place:stated), a town in the name
 (place:town-in-name), a word jieba tags as a place in the name where the text names it as one
 (place:word-in-name), the gazetteer place the name opens with (place:in-name), a province or
-country written right before the park (place:stated-region), a city or province the document names
-that the gazetteer says holds the known park (place:in-document), the parent park's place
-(place:parent). Each way is
+country written right before the park (place:stated-region), the parent park's place
+(place:parent), a city or province the document names that the gazetteer says holds the known
+park (place:in-document). Each way is
 scored alone against the silver corpus (ANNOTATION.md's PARK_IN: one per park, right when the
 place truly contains it), so a way that is wrong more often than right shows, per source, before
 anyone writes a rule on it. The gold dev and test splits are not read.
