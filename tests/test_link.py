@@ -196,6 +196,12 @@ def test_a_place_the_document_names_holds_a_known_park_the_gazetteer_puts_there(
     assert not [r for r in rels if r.method == "place:in-document"]
 
 
+def test_a_town_of_a_short_name_needs_the_places_of_the_full_name_to_hold_it(nlp):
+    # 渤海新区 is written for 沧州渤海新区: no town 渤海 lies in 沧州, so the park lies in 沧州
+    rels = relations(nlp, "沧州渤海新区今年发展很快。渤海新区毗邻渤海。")
+    assert [(h, t) for h, r, t, _ in rels if r == "PARK_IN"] == [("沧州渤海新区", "沧州")]
+
+
 def test_a_place_in_a_known_parks_name_must_lie_in_its_province(nlp):
     # 东湖 is also 南昌's 东湖区; 东湖高新区 lies in 武汉
     rels = relations(nlp, "东湖高新区举行活动。")

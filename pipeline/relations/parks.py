@@ -174,7 +174,11 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         names = sorted(written, key=len, reverse=True)
         record = ctx.records.get(m.entity)
         in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
-        locality = next((p for p in map(locality_in_name, names) if p and may_contain(p[1], record)), None)
+        # a town is read where the places a name opens with can hold it: when one of the park's
+        # names opens with places, a shorter name's town alone does not count (渤海 of 渤海新区,
+        # written for 沧州渤海新区: no 渤海 town lies in 沧州)
+        placed = [n for n in names if places_opening(n)] or names
+        locality = next((p for p in map(locality_in_name, placed) if p and may_contain(p[1], record)), None)
         water = locality and WATER.search(locality[0]) and not any(map(places_opening, names))
         if locality and (locality[1] is None or water) and not any(w.startswith(locality[0]) for w in written_places):
             # a word jieba tags as a place but no list knows (三峡, 北斗, 世园) counts only where the
