@@ -159,6 +159,7 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for entity, label in ctx.labels.items():  # the text's 梅李镇 for the 梅李 of 梅李民营轻纺工业园
         for town in lexicon.towns().get(entity, ()) if label == "LOC" else ():
             doc_places.setdefault(town, entity)
+
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
@@ -201,6 +202,11 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         if rel.relation == "PART_OF" and rel.head not in located and rel.tail in located:
             located[rel.head] = located[rel.tail][0], "place:parent"
     by_name = {(place.level, place.name): written for place, written in doc_places.items()}
+    for entity, label in ctx.labels.items():  # consecutive places written as one (四川成都): each of them
+        chain = places_opening(entity) if label == "LOC" and entity not in ctx.records else []
+        if chain and sum(len(written) for written, _ in chain) == len(entity):
+            for _, place in chain:
+                by_name.setdefault((place.level, place.name), entity)
     for m in first_mention.values():
         if m.label == "PARK" and m.entity not in located:
             if confirmed := _confirmed_by_gazetteer(ctx.records.get(m.entity), by_name):
