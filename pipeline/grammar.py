@@ -28,6 +28,7 @@ from .heads import (
     HEADS,
     MEDIA_HEADS,
     ORG_HEADS,
+    PARK_HEADS,
     REGISTERED_FORMS,
     SUBUNIT_HEADS,
     has_trade_name,
@@ -402,6 +403,8 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
             label = "PARK"  # 湘乡经开区管委会: the committee is a mention of its park
         if start == head_start:
             continue
+        if label != "PARK" and _opens_with_a_parks_head(sent, start):
+            continue  # 大连|高新区众创空间: a park's name cut in two; the park stands
         body = text[start:head_start]
         if head in BRANCH_HEADS and body in lexicon.places():
             continue  # 驻宁波分公司: an unnamed branch in a place, not a name
@@ -434,6 +437,17 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
             universities.add(end)
         yield candidate
     yield from _school_of_university(sent, found)
+
+
+PARK_HEADS_LONGEST_FIRST = tuple(sorted(PARK_HEADS, key=len, reverse=True))
+
+
+def _opens_with_a_parks_head(sent: Sentence, start: int) -> bool:
+    """Does a name starting at ``start`` open with the head of a park that ends there (大连|高新区
+    of 大连高新区众创空间)? Such a name cuts the park's in two: the silver and the gold dev name no
+    organisation or company that opens with a bare zone word (one of 16,000: 高新区建平队)."""
+    head = next((h for h in PARK_HEADS_LONGEST_FIRST if sent.text.startswith(h, start)), None)
+    return head is not None and bool(sent.parks_ending(start + len(head)))
 
 
 # One-character country names of news (中韩, 中白, 泰中): a park named for the two countries that

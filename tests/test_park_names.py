@@ -102,3 +102,8 @@ def test_zone_piece_start_needs_a_free_trade_zone_before_a_named_piece():
 
 def test_a_firm_named_after_its_zone_is_a_company(nlp):
     assert [(e.text, e.label_) for e in nlp("中关村建设承建了该项目。").ents] == [("中关村建设", "COMPANY")]
+
+
+def test_an_organisation_never_opens_with_the_head_of_a_park_it_cuts(nlp):
+    doc = nlp("李克强来到大连高新区众创空间，走近一个个工作台。")
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ in {"PARK", "ORG"}] == [("大连高新区", "PARK")]
