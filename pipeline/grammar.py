@@ -399,12 +399,20 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
                 # name), but 五大连池 is a place
         if head in REGISTERED_FORMS and start in park_starts:
             start = park_starts[start]  # 天津新技术产业园区天荣建筑…有限公司: registered under the park's name
+        if label != "PARK" and (cut := _park_cut_at(sent, start)) is not None:
+            park_start, zone_end = cut
+            if label == "COMPANY" and head in FIRM_HEADS and has_trade_name(text[zone_end:head_start]):
+                start = zone_end  # 大连高新区|海尚科技公司: the park says where the firm is
+            elif head in INCUBATOR_HEADS and zone_end == head_start:
+                continue  # 大连高新区众创空间: the park's own unnamed incubator (the gold dev: the park)
+            else:
+                start = park_start  # 大连高新区税务局, 大连高新区管委会: the name holds its park
+                if head in COMMITTEE_HEADS:
+                    label = "PARK"
         if head in COMMITTEE_HEADS and start < head_start and ends.get(head_start) == "PARK":
             label = "PARK"  # 湘乡经开区管委会: the committee is a mention of its park
         if start == head_start:
             continue
-        if label != "PARK" and _opens_with_a_parks_head(sent, start):
-            continue  # 大连|高新区众创空间: a park's name cut in two; the park stands
         body = text[start:head_start]
         if head in BRANCH_HEADS and body in lexicon.places():
             continue  # 驻宁波分公司: an unnamed branch in a place, not a name
@@ -440,14 +448,18 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
 
 
 PARK_HEADS_LONGEST_FIRST = tuple(sorted(PARK_HEADS, key=len, reverse=True))
+INCUBATOR_HEADS = frozenset({"众创空间", "孵化器", "加速器", "企业孵化器", "企业加速器"})
 
 
-def _opens_with_a_parks_head(sent: Sentence, start: int) -> bool:
-    """Does a name starting at ``start`` open with the head of a park that ends there (大连|高新区
-    of 大连高新区众创空间)? Such a name cuts the park's in two: the silver and the gold dev name no
-    organisation or company that opens with a bare zone word (one of 16,000: 高新区建平队)."""
-    head = next((h for h in PARK_HEADS_LONGEST_FIRST if sent.text.startswith(h, start)), None)
-    return head is not None and bool(sent.parks_ending(start + len(head)))
+def _park_cut_at(sent: Sentence, start: int) -> tuple[int, int] | None:
+    """(start, end) of the gazetteer park whose head word a name starting at ``start`` opens with
+    (大连|高新区 of 大连高新区税务局: jieba tags 大连, 保定 or 遵义 as no noun, and the walk left
+    stops there), else None. The silver and the gold dev name no organisation or company that
+    opens with a bare zone word (one of 15,959), so such a name is cut wrong, not a name."""
+    for head in PARK_HEADS_LONGEST_FIRST:
+        if sent.text.startswith(head, start) and (starts := sent.parks_ending(start + len(head))):
+            return min(starts), start + len(head)
+    return None
 
 
 # One-character country names of news (中韩, 中白, 泰中): a park named for the two countries that

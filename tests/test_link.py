@@ -194,6 +194,9 @@ def test_a_place_the_document_names_holds_a_known_park_the_gazetteer_puts_there(
     # consecutive places written as one count as each of them
     rels = nlp("四川成都为企业派驻服务专员。天府新区的这家企业复工了。")._.relations
     assert [(r.head, r.tail) for r in rels if r.relation == "PARK_IN"] == [("天府新区", "四川成都")]
+    # …but a city written with its province names no other city of that province
+    rels = nlp("新型飞机在湖北宜昌首飞成功。东湖高新区的企业参加了活动。")._.relations
+    assert not [r for r in rels if r.relation == "PARK_IN" and r.method == "place:in-document"]
     # a place the text does not name (成都), or a park the gazetteer does not know: not from the document
     rels = nlp("北京来的代表团参观了天府新区和锦绣科创园。")._.relations
     assert not [r for r in rels if r.method == "place:in-document"]

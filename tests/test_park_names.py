@@ -107,3 +107,15 @@ def test_a_firm_named_after_its_zone_is_a_company(nlp):
 def test_an_organisation_never_opens_with_the_head_of_a_park_it_cuts(nlp):
     doc = nlp("李克强来到大连高新区众创空间，走近一个个工作台。")
     assert [(e.text, e.label_) for e in doc.ents if e.label_ in {"PARK", "ORG"}] == [("大连高新区", "PARK")]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("保定高新区海尚科技公司成立。", [("保定高新区", "PARK"), ("海尚科技公司", "COMPANY")]),
+        ("大连高新区税务局召开会议。", [("大连高新区税务局", "ORG")]),  # ANNOTATION.md: one ORG
+        ("大连高新区管委会发布通告。", [("大连高新区管委会", "PARK")]),  # the committee is the park
+    ],
+)
+def test_a_name_cut_at_a_parks_head_starts_at_the_park_or_after_it(nlp, text, names):
+    assert [(e.text, e.label_) for e in nlp(text).ents if e.label_ != "LOC"] == names

@@ -175,11 +175,13 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
         names = sorted(written, key=len, reverse=True)
         record = ctx.records.get(m.entity)
         in_name = next((p for p in map(place_in_name, names) if p and may_contain(p[1], record)), None)
-        # a town is read where the places a name opens with can hold it: when one of the park's
-        # names opens with places, a shorter name's town alone does not count (渤海 of 渤海新区,
-        # written for 沧州渤海新区: no 渤海 town lies in 沧州)
-        placed = [n for n in names if places_opening(n)] or names
-        locality = next((p for p in map(locality_in_name, placed) if p and may_contain(p[1], record)), None)
+        # a town is read where the places a name opens with can hold it: a shorter name of the
+        # park is read after the places its longest one opens with (渤海新区, written for
+        # 沧州渤海新区: no 渤海 town lies in 沧州; 亦庄开发区 after 北京: 亦庄 does)
+        opening = next((c for c in map(places_opening, names) if c), [])
+        prefix = "".join(w for w, _ in opening)
+        as_placed = [n if n.startswith(prefix) or places_opening(n) else prefix + n for n in names]
+        locality = next((p for p in map(locality_in_name, as_placed) if p and may_contain(p[1], record)), None)
         water = locality and WATER.search(locality[0]) and not any(map(places_opening, names))
         if locality and (locality[1] is None or water) and not any(w.startswith(locality[0]) for w in written_places):
             # a word jieba tags as a place but no list knows (三峡, 北斗, 世园) counts only where the
@@ -205,8 +207,10 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for entity, label in ctx.labels.items():  # consecutive places written as one (四川成都): each of them
         chain = places_opening(entity) if label == "LOC" and entity not in ctx.records else []
         if chain and sum(len(written) for written, _ in chain) == len(entity):
-            for _, place in chain:
-                by_name.setdefault((place.level, place.name), entity)
+            has_city = any(place.level == "city" for _, place in chain)
+            for _, place in chain:  # 湖北宜昌 stands for 宜昌, not for 湖北 (东湖高新区 is not in 宜昌)
+                if not (has_city and place.level in {"country", "province"}):
+                    by_name.setdefault((place.level, place.name), entity)
     for m in first_mention.values():
         if m.label == "PARK" and m.entity not in located:
             if confirmed := _confirmed_by_gazetteer(ctx.records.get(m.entity), by_name):
