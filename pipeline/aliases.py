@@ -23,6 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
+from .companies import COMMON_WORD
 from .grammar import WORD_TAGS, frequency, is_rare_noun, is_specific_text
 from .heads import HEADS, LEGAL_FORMS
 from .mentions import Candidate, resolve_overlaps, set_entities
@@ -64,9 +65,9 @@ def declared_aliases(doc: Doc) -> dict[str, Span]:
     return aliases
 
 
-COMMON_WORD = 100  # a short form jieba counts this often is an ordinary word (航空 of 美国航空公司)
-# …unless jieba tags it a place or person and counts it less than this: a firm's name (苏宁 298,
-# 海尔 230), where 长江, 黄河 and 三峡 (thousands) are the rivers and the gorge
+# A short form jieba counts COMMON_WORD times is an ordinary word (航空 of 美国航空公司), as the
+# company lexicon's names are, unless jieba tags it a place or person and counts it less than
+# this: a firm's name (苏宁 298, 海尔 230), where 长江, 黄河 and 三峡 (thousands) are the rivers
 RARE_NAME = 500
 PLACE_OR_PERSON = {"ns", "nr", "nrt"}
 BRACKETED = re.compile(r"\([^()]*\)")  # 云帆(北京)科技有限公司, 上海陆家嘴(集团)有限公司
@@ -88,6 +89,7 @@ def short_forms(name: str) -> frozenset[str]:
     return frozenset(form for form in _forms(name) if form != name and len(form) >= 2 and _reads_as_name(form))
 
 
+@functools.lru_cache(maxsize=65536)
 def _forms(name: str) -> tuple[str, str]:
     """(core, bare): the name without legal form and brackets, and that without leading places."""
     core = LEGAL_FORMS.sub("", BRACKETED.sub("", LEGAL_FORMS.sub("", name)))
@@ -168,8 +170,8 @@ def tag_alias_mentions(doc: Doc, found: list[Candidate], within_only: bool = Fal
     guess goes only for a use that is placed."""
     if not found:
         return
-    inside, overlaps = _Cover(found).inside, _Cover(found).overlaps
-    yields = inside if within_only else overlaps
+    cover = _Cover(found)
+    yields = cover.inside if within_only else cover.overlaps
     guesses = {
         (e.start_char, e.end_char)
         for e in doc.ents
@@ -177,8 +179,8 @@ def tag_alias_mentions(doc: Doc, found: list[Candidate], within_only: bool = Fal
     }
     taken = [(e.start_char, e.end_char) for e in doc.ents if (e.start_char, e.end_char) not in guesses]
     placed = resolve_overlaps(found, taken)
-    cover = _Cover(placed)
-    gone = {g for g in guesses if cover.overlaps(*g)}
+    placed_cover = _Cover(placed)
+    gone = {g for g in guesses if placed_cover.overlaps(*g)}
     if gone:
         doc.ents = [e for e in doc.ents if (e.start_char, e.end_char) not in gone]
     set_entities(doc, placed)

@@ -28,6 +28,7 @@ LabelOf = Callable[[str, str], str]  # (name, the model's label) → ours
 # base model tagged 4 such spans in 12 CLUENER train sentences that use 公司 so, and in written news)
 ANAPHORIC_OPENINGS = ("公司", "本公司", "该公司", "集团", "本集团")
 EDGE_PUNCTUATION = "“”‘’\"'「」『』《》，。、；：！？,.;:!?"
+FEATURE_CHARS = 100_000  # the features of at most this much text (or of one document) alive at once
 
 
 def model_label(name: str, label: str) -> str:
@@ -143,9 +144,6 @@ class ModelTagger(MentionTagger):
             candidates = (model_mention(text, a, b, label, "model", 0.85, self.label_of) for a, b, label in spans)
             mentions.append([m for m in candidates if m])
         return mentions
-
-
-FEATURE_CHARS = 100_000  # the features of at most this much text (or of one document) alive at once
 
 
 # what every statistical tagger's factory declares (this one and hanlp_ner.py's)

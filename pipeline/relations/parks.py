@@ -159,7 +159,6 @@ def park_in_place(ctx: Context, found: list[Relation]) -> Iterator[Relation]:
     for entity, label in ctx.labels.items():  # the text's 梅李镇 for the 梅李 of 梅李民营轻纺工业园
         for town in lexicon.towns().get(entity, ()) if label == "LOC" else ():
             doc_places.setdefault(town, entity)
-
     first_mention = {}
     for m in ctx.mentions:
         first_mention.setdefault(m.entity, m)
