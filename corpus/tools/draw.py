@@ -137,6 +137,7 @@ def main() -> None:
         if doc_id not in taken and clean(doc_id):
             silver_relations.append(doc_id)
             taken.add(doc_id)
+    silver_companies = [d for d in company_dense(everything, taken, clean, rng)][:COMPANY_DENSE_ITEMS]
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,
@@ -144,12 +145,39 @@ def main() -> None:
         "xwlb_park_no_org": silver_more,
         "xwlb_settling": silver_settling,
         "xwlb_relations": silver_relations,
+        "xwlb_companies": silver_companies,
     }
     (CORPUS / "draw.json").write_text(
         json.dumps({"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1)
         + "\n"
     )
     write_batches(gold, double, silver)
+
+
+COMPANY_DENSE_ITEMS = 240
+
+
+def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Random) -> list[str]:
+    """Items that name at least three firms by a listed or curated short name (比亚迪, 华为; not
+    one jieba counts as an ordinary word: 外汇, 春季) or with 公司/集团, shuffled: news names firms
+    by short names, the tagger's weakest reading (drawn last, so the earlier groups stay as they
+    were)."""
+    import jieba
+
+    jieba.initialize()
+    lexicon = CORPUS.parent / "models" / "lexicons"
+    short_names = set()
+    for file in ("listed_companies.tsv", "famous_companies.tsv"):
+        rows = (line.split("\t") for line in (lexicon / file).read_text(encoding="utf-8").splitlines()[1:])
+        short_names |= {row[1] for row in rows if len(row[1]) >= 2 and jieba.dt.FREQ.get(row[1], 0) < 100}
+    firm = re.compile("|".join(sorted(map(re.escape, short_names), key=len, reverse=True)) + r"|[\u4e00-\u9fff]{2,8}(?:公司|集团)")
+    dense = [
+        f"xwlb-a{i}"
+        for i, item in enumerate(everything)
+        if 100 <= len(item["text"]) <= 1200 and len(set(firm.findall(item["text"]))) >= 3
+    ]
+    rng.shuffle(dense)
+    return [d for d in dense if d not in taken and clean(d)]
 
 
 def write_batch(name: str, ids: list[str]) -> None:
@@ -186,6 +214,8 @@ def write_batches(gold: dict, double: list[str], silver: dict) -> None:
         write_batch(f"silver-z{k:03d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_relations"], 15)):
         write_batch(f"silver-w{k:03d}", ids)
+    for k, ids in enumerate(chunks(silver["xwlb_companies"], 15)):
+        write_batch(f"silver-v{k:03d}", ids)
 
 
 if __name__ == "__main__":
