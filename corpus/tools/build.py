@@ -8,6 +8,9 @@ reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts 
   the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
 - corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of a
   test one (not committed: its texts stay in ../shared/data; the training commands read it);
+- corpus/silver/heldout.jsonl: the last ``HELD_OUT`` company-dense silver items (batches
+  silver-v010 on), never trained on: unseen news for measuring a retrained tagger without
+  opening the sealed test (not committed either);
 - with ``--agreement``, corpus/agreement.md: the doubly annotated documents scored one annotation
   against the other (meaningful before adjudication, which edits the first annotation);
 - corpus/counts.md: documents, mentions and relations per file and source.
@@ -118,6 +121,9 @@ def counts(files: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+HELD_OUT = 90  # the last six silver-v batches
+
+
 def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
     """The silver documents: none a gold document, none a near-duplicate of a gold test one."""
     records = [with_metadata(r, "train") for d, r in annotated("silver").items() if d not in gold_ids]
@@ -136,12 +142,15 @@ def main() -> None:
             [with_metadata(gold_records[d], split) for d in ids if d in gold_records],
         )
     test = [r for d, r in gold_records.items() if split_of.get(d) == "test"]
-    write(CORPUS / "silver" / "train.jsonl", silver_records(set(split_of), test))
+    held_out = set(draw["silver"]["xwlb_companies"][-HELD_OUT:])
+    silver = silver_records(set(split_of), test)
+    write(CORPUS / "silver" / "train.jsonl", [r for r in silver if r["doc_id"] not in held_out])
+    write(CORPUS / "silver" / "heldout.jsonl", [{**r, "split": "heldout"} for r in silver if r["doc_id"] in held_out])
     if "--agreement" in sys.argv and set(double_records) & set(gold_records):
         (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
     files = {
         name: [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
-        for name in ("gold/dev.jsonl", "gold/test.jsonl", "silver/train.jsonl")
+        for name in ("gold/dev.jsonl", "gold/test.jsonl", "silver/train.jsonl", "silver/heldout.jsonl")
     }
     (CORPUS / "counts.md").write_text(counts(files), encoding="utf-8")
     sizes = {name: len(records) for name, records in files.items()}

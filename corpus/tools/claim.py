@@ -16,7 +16,18 @@ from pathlib import Path
 
 WORK = Path(__file__).resolve().parents[1] / "work"
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "annotations"
-ORDER = ("recheck-", "gold-c", "gold-x", "double-", "silver-x", "silver-c", "silver-y", "silver-z", "silver-w", "silver-v")
+ORDER = (
+    "recheck-",
+    "gold-c",
+    "gold-x",
+    "double-",
+    "silver-x",
+    "silver-c",
+    "silver-y",
+    "silver-z",
+    "silver-w",
+    "silver-v",
+)
 
 
 def doc_ids(batch: Path) -> set[str]:

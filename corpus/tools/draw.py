@@ -170,7 +170,9 @@ def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Ra
     for file in ("listed_companies.tsv", "famous_companies.tsv"):
         rows = (line.split("\t") for line in (lexicon / file).read_text(encoding="utf-8").splitlines()[1:])
         short_names |= {row[1] for row in rows if len(row[1]) >= 2 and jieba.dt.FREQ.get(row[1], 0) < 100}
-    firm = re.compile("|".join(sorted(map(re.escape, short_names), key=len, reverse=True)) + r"|[\u4e00-\u9fff]{2,8}(?:公司|集团)")
+    firm = re.compile(
+        "|".join(sorted(map(re.escape, short_names), key=len, reverse=True)) + r"|[\u4e00-\u9fff]{2,8}(?:公司|集团)"
+    )
     dense = [
         f"xwlb-a{i}"
         for i, item in enumerate(everything)

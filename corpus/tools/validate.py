@@ -22,7 +22,12 @@ from pathlib import Path
 from ann import LABELS, RELATIONS
 from draw import near_duplicate, shingles
 
-FILES = {"dev": "gold/dev.jsonl", "test": "gold/test.jsonl", "train": "silver/train.jsonl"}
+FILES = {
+    "dev": "gold/dev.jsonl",
+    "test": "gold/test.jsonl",
+    "train": "silver/train.jsonl",
+    "heldout": "silver/heldout.jsonl",
+}
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -77,7 +82,7 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
     files, problems, seen = {}, [], {}
     for split, name in FILES.items():
         path = corpus / name
-        if split == "train" and not path.exists():
+        if split in ("train", "heldout") and not path.exists():
             files[split] = []  # built by build.py from the annotations and ../shared/data
             continue
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -97,8 +102,9 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
                 and (not date or (date >= "20220101") != (split == "test"))
             ):
                 problems.append(f"{where}: an xwlb item dated {date} cannot be in {split}")
-    near = near_duplicates_of_test(files["train"], files["test"])
-    problems += [f"silver/train.jsonl ({d}): near-duplicate of a gold test document" for d in near]
+    for split in ("train", "heldout"):
+        near = near_duplicates_of_test(files[split], files["test"])
+        problems += [f"{FILES[split]} ({d}): near-duplicate of a gold test document" for d in near]
     return files, problems
 
 
