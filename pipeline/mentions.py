@@ -22,7 +22,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from .heads import COMPANY_HEADS, ORG_HEADS
+from .heads import COMPANY_HEADS, ORG_HEADS, PARK_HEADS
 from .money import find_money
 from .segment import split_tokens_at
 
@@ -106,7 +106,7 @@ def outranked(
     def replaceable(e: Span, c: Candidate) -> bool:
         source = e._.source
         inside = c.start <= e.start_char and e.end_char <= c.end and c.end - c.start > e.end_char - e.start_char
-        return source in outranks or (source in extends and inside)
+        return source in outranks or (source in extends and inside and not _complete_park(e))
 
     beaten = set()
     # ents are in order and do not overlap: the ones a candidate overlaps are found by bisection
@@ -123,6 +123,16 @@ def outranked(
             continue  # the same name again gains nothing; the rule's source says more of it
         beaten.update((e.start_char, e.end_char) for e in overlapped)
     return beaten
+
+
+def _complete_park(e: Span) -> bool:
+    """A park named with its head (黑龙江自贸区, 西咸新区) is whole: what follows it is a park
+    of its own (哈尔滨片区, 空港新城, PART_OF it). A park named without one (中关村, 北京亦庄) may
+    open a longer name (中关村顺义园, 北京亦庄生物医药园)."""
+    return e.label_ == "PARK" and e.text.endswith(PARK_HEADS_LONGEST_FIRST)
+
+
+PARK_HEADS_LONGEST_FIRST = tuple(sorted(PARK_HEADS, key=len, reverse=True))
 
 
 def write_mentions(

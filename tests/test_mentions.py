@@ -101,3 +101,26 @@ def test_a_registered_name_gives_way_only_to_a_longer_model_name(nlp):
     write_mentions(doc, [Candidate(3, 17, "COMPANY", "grammar:company", 0.85)], overwrite=True)
     write_mentions(doc, [Candidate(3, 9, "COMPANY", "model", 0.85)], False, outranks, extends)
     assert [e.text for e in doc.ents if e.label_ == "COMPANY"] == ["北京华昊中天"]
+
+
+@pytest.mark.parametrize(
+    "text, lexicon_park, model_park, kept",
+    [
+        # a park named without its head opens a longer name: the model's longer span stands
+        ("项目落户中关村顺义园。", (4, 7), (4, 10), "中关村顺义园"),
+        # a park named with its head is whole: a 片区 after it is a park of its own
+        ("在黑龙江自贸区哈尔滨片区。", (1, 7), (1, 12), "黑龙江自贸区"),
+    ],
+)
+def test_a_lexicon_park_gives_way_to_a_longer_model_park_only_without_its_head(
+    nlp, text, lexicon_park, model_park, kept
+):
+    from pipeline.mentions import write_mentions
+
+    policy = nlp.get_pipe("mentions").policy
+    doc = nlp.make_doc(text)
+    write_mentions(doc, [Candidate(*lexicon_park, "PARK", "lexicon:park", 0.95)], overwrite=True)
+    write_mentions(
+        doc, [Candidate(*model_park, "PARK", "model", 0.85)], False, policy.outranks["ner"], policy.extends["ner"]
+    )
+    assert [e.text for e in doc.ents if e.label_ == "PARK"] == [kept]
