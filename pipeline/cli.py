@@ -302,6 +302,10 @@ def train_ner(
     epochs: Annotated[
         int | None, typer.Option(help="Passes over the training data (default: the shipped model's).")
     ] = None,
+    learn_rate: Annotated[
+        float | None,
+        typer.Option(help="Adam's step size (default 0.002; the shipped model was continued with --init at 0.0005)."),
+    ] = None,
     data_only: Annotated[
         bool,
         typer.Option(
@@ -323,6 +327,8 @@ def train_ner(
 
       parkgraph train ner ../shared/data --out models/ner
 
+      parkgraph train ner ../shared/data --init models/ner --epochs 1 --learn-rate 0.0005 --out new-ner
+
       parkgraph train ner ../shared/data --data-only --out ner-data
     """
     from .train import GOLD_FILES, NO_SILVER, SILVER, TRAINING_SETS, write_data
@@ -340,7 +346,12 @@ def train_ner(
         counts = write_data(corpora, out, seed=seed, exclude=exclude, silver=silver)
         console.print(f"training data → {out}/ ({counts['train']} train, {counts['dev']} dev sentences)")
         return
-    hyperparameters = {"epochs": epochs, "init": str(init) if init else None, "max_minutes": max_minutes}
+    hyperparameters = {
+        "epochs": epochs,
+        "init": str(init) if init else None,
+        "max_minutes": max_minutes,
+        "learn_rate": learn_rate,
+    }
     try:
         model = run_training(
             corpora,
