@@ -8,8 +8,8 @@ reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts 
   the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
 - corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of a
   test one (not committed: its texts stay in ../shared/data; the training commands read it);
-- corpus/silver/heldout.jsonl: the last ``HELD_OUT`` company-dense silver items (batches
-  silver-v010 on), never trained on: unseen news for measuring a retrained tagger without
+- corpus/silver/heldout.jsonl: the company-dense silver items ``HELD_OUT`` (batches silver-v010
+  to silver-v015), never trained on: unseen news for measuring a retrained tagger without
   opening the sealed test (not committed either);
 - with ``--agreement``, corpus/agreement.md: the doubly annotated documents scored one annotation
   against the other (meaningful before adjudication, which edits the first annotation);
@@ -121,7 +121,7 @@ def counts(files: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-HELD_OUT = 90  # the last six silver-v batches
+HELD_OUT = slice(150, 240)  # batches silver-v010 to silver-v015 of the company-dense group
 
 
 def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
@@ -142,7 +142,7 @@ def main() -> None:
             [with_metadata(gold_records[d], split) for d in ids if d in gold_records],
         )
     test = [r for d, r in gold_records.items() if split_of.get(d) == "test"]
-    held_out = set(draw["silver"]["xwlb_companies"][-HELD_OUT:])
+    held_out = set(draw["silver"]["xwlb_companies"][HELD_OUT])
     silver = silver_records(set(split_of), test)
     write(CORPUS / "silver" / "train.jsonl", [r for r in silver if r["doc_id"] not in held_out])
     write(CORPUS / "silver" / "heldout.jsonl", [{**r, "split": "heldout"} for r in silver if r["doc_id"] in held_out])
