@@ -304,7 +304,11 @@ def train_ner(
     ] = None,
     learn_rate: Annotated[
         float | None,
-        typer.Option(help="Adam's step size (default 0.002; the shipped model was continued with --init at 0.0005)."),
+        typer.Option(
+            min=1e-6,
+            help="Adam's step size (default: bilstm_crf.Hyperparameters'; the shipped model was continued with "
+            "--init at 0.0005, then 0.0003).",
+        ),
     ] = None,
     data_only: Annotated[
         bool,

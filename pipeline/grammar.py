@@ -28,7 +28,7 @@ from .heads import (
     HEADS,
     MEDIA_HEADS,
     ORG_HEADS,
-    PARK_HEADS,
+    PARK_HEADS_LONGEST_FIRST,
     REGISTERED_FORMS,
     SUBUNIT_HEADS,
     has_trade_name,
@@ -447,7 +447,6 @@ def find_names(sent: Sentence, entity_ends: dict[int, str] | None = None) -> Ite
     yield from _school_of_university(sent, found)
 
 
-PARK_HEADS_LONGEST_FIRST = tuple(sorted(PARK_HEADS, key=len, reverse=True))
 INCUBATOR_HEADS = frozenset({"众创空间", "孵化器", "加速器", "企业孵化器", "企业加速器"})
 
 

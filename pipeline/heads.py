@@ -22,6 +22,7 @@ PARK_HEADS = (
     "科学园 孵化园 创新园 研创园 生态园 科创城 科学城 科技城 生物城 生态城 产业新城 高新区 经开区 开发区 综保区 保税区 "
     "自贸区 片区 新区 临空经济区 合作区"
 ).split()
+PARK_HEADS_LONGEST_FIRST = tuple(sorted(PARK_HEADS, key=len, reverse=True))
 # 合作区 and 临空经济区 (ANNOTATION.md: cooperation zones are parks) were added after they raised
 # PARK_IN on the silver's xwlb and written documents alike; bare 园区 and 示范区 were tried too and
 # cut PARK precision on the xwlb silver (0.811 → 0.790): they name too many things that are no park

@@ -22,7 +22,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from .heads import COMPANY_HEADS, ORG_HEADS, PARK_HEADS
+from .heads import COMPANY_HEADS, ORG_HEADS, PARK_HEADS_LONGEST_FIRST
 from .money import find_money
 from .segment import split_tokens_at
 
@@ -101,12 +101,14 @@ def outranked(
     it overlaps when all come from ``outranks`` sources, or from ``extends`` sources and lie
     inside it, shorter, unless they are exactly its characters: under another label (美国 as ORG
     against the gazetteer's place: the gazetteer's stands) or as one entity of the same label (the
-    same name again gains nothing, and the rule's source says more of it)."""
+    same name again gains nothing, and the rule's source says more of it). A park gives way so only
+    to a longer park, and only when named without its head (``_complete_park``)."""
 
     def replaceable(e: Span, c: Candidate) -> bool:
         source = e._.source
         inside = c.start <= e.start_char and e.end_char <= c.end and c.end - c.start > e.end_char - e.start_char
-        return source in outranks or (source in extends and inside and not _complete_park(e))
+        extending = inside and not (e.label_ == "PARK" and (c.label != "PARK" or _complete_park(e)))
+        return source in outranks or (source in extends and extending)
 
     beaten = set()
     # ents are in order and do not overlap: the ones a candidate overlaps are found by bisection
@@ -128,11 +130,9 @@ def outranked(
 def _complete_park(e: Span) -> bool:
     """A park named with its head (黑龙江自贸区, 西咸新区) is whole: what follows it is a park
     of its own (哈尔滨片区, 空港新城, PART_OF it). A park named without one (中关村, 北京亦庄) may
-    open a longer name (中关村顺义园, 北京亦庄生物医药园)."""
-    return e.label_ == "PARK" and e.text.endswith(PARK_HEADS_LONGEST_FIRST)
-
-
-PARK_HEADS_LONGEST_FIRST = tuple(sorted(PARK_HEADS, key=len, reverse=True))
+    open a longer park name (中关村顺义园, 北京亦庄生物医药园). Read in the normalised text, as
+    the lexicons match (黑龍江自貿區 is 黑龙江自贸区)."""
+    return e.doc._.norm_text[e.start_char : e.end_char].endswith(PARK_HEADS_LONGEST_FIRST)
 
 
 def write_mentions(

@@ -164,3 +164,18 @@ def test_commands_print_no_deprecation_warning_from_jieba():
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0 and "pkg_resources" not in result.stderr, result.stderr
+
+
+def test_train_ner_passes_its_hyperparameters_to_the_training(tmp_path, monkeypatch):
+    import pipeline.train
+
+    for name in ("msra_ner/msra.tar.gz", "cluener2020/train.json", "silver.jsonl", "gold.jsonl"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    seen = {}
+    monkeypatch.setattr(pipeline.train, "train", lambda *args, **kwargs: seen.update(kwargs) or tmp_path)
+    options = ["--silver", str(tmp_path / "silver.jsonl"), "--exclude", str(tmp_path / "gold.jsonl")]
+    command = ["train", "ner", str(tmp_path), *options, "--epochs", "1", "--learn-rate", "0.0005"]
+    assert runner.invoke(app, command).exit_code == 0
+    assert (seen["epochs"], seen["learn_rate"]) == (1, 0.0005)
+    assert runner.invoke(app, [*command[:-1], "0"]).exit_code == 2  # no step at all: refused

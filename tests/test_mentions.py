@@ -104,16 +104,20 @@ def test_a_registered_name_gives_way_only_to_a_longer_model_name(nlp):
 
 
 @pytest.mark.parametrize(
-    "text, lexicon_park, model_park, kept",
+    "text, lexicon_park, model_span, model_label, kept",
     [
         # a park named without its head opens a longer name: the model's longer span stands
-        ("项目落户中关村顺义园。", (4, 7), (4, 10), "中关村顺义园"),
+        ("项目落户中关村顺义园。", (4, 7), (4, 10), "PARK", "中关村顺义园"),
         # a park named with its head is whole: a 片区 after it is a park of its own
-        ("在黑龙江自贸区哈尔滨片区。", (1, 7), (1, 12), "黑龙江自贸区"),
+        ("在黑龙江自贸区哈尔滨片区。", (1, 7), (1, 12), "PARK", "黑龙江自贸区"),
+        # the head is read in the normalised text, as the lexicons match
+        ("在黑龍江自貿區哈爾濱片區。", (1, 7), (1, 12), "PARK", "黑龍江自貿區"),
+        # a longer name of another kind does not replace the park
+        ("在中关村管委会。", (1, 4), (1, 7), "ORG", "中关村"),
     ],
 )
 def test_a_lexicon_park_gives_way_to_a_longer_model_park_only_without_its_head(
-    nlp, text, lexicon_park, model_park, kept
+    nlp, text, lexicon_park, model_span, model_label, kept
 ):
     from pipeline.mentions import write_mentions
 
@@ -121,6 +125,6 @@ def test_a_lexicon_park_gives_way_to_a_longer_model_park_only_without_its_head(
     doc = nlp.make_doc(text)
     write_mentions(doc, [Candidate(*lexicon_park, "PARK", "lexicon:park", 0.95)], overwrite=True)
     write_mentions(
-        doc, [Candidate(*model_park, "PARK", "model", 0.85)], False, policy.outranks["ner"], policy.extends["ner"]
+        doc, [Candidate(*model_span, model_label, "model", 0.85)], False, policy.outranks["ner"], policy.extends["ner"]
     )
     assert [e.text for e in doc.ents if e.label_ == "PARK"] == [kept]

@@ -8,8 +8,8 @@ reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts 
   the gold format of ANNOTATION.md plus ``source``, ``split``, ``date`` (xwlb) and ``park_places``;
 - corpus/silver/train.jsonl: the silver documents, minus any gold document or near-duplicate of a
   test one (not committed: its texts stay in ../shared/data; the training commands read it);
-- corpus/silver/heldout.jsonl: the company-dense silver items ``HELD_OUT`` (batches silver-v010
-  to silver-v015), never trained on: unseen news for measuring a retrained tagger without
+- corpus/silver/heldout.jsonl: the company-dense silver items of ``HELD_OUT_BATCHES``, minus any
+  that repeats a training text, never trained on: unseen news for measuring a retrained tagger without
   opening the sealed test (not committed either);
 - with ``--agreement``, corpus/agreement.md: the doubly annotated documents scored one annotation
   against the other (meaningful before adjudication, which edits the first annotation);
@@ -121,7 +121,8 @@ def counts(files: dict[str, list[dict]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-HELD_OUT = slice(150, 240)  # batches silver-v010 to silver-v015 of the company-dense group
+# the annotation files whose documents are never trained on (company-dense items 150-239)
+HELD_OUT_BATCHES = frozenset(f"silver-v{k:03d}.ann" for k in range(10, 16))
 
 
 def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
@@ -129,6 +130,16 @@ def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
     records = [with_metadata(r, "train") for d, r in annotated("silver").items() if d not in gold_ids]
     near = set(near_duplicates_of_test(records, test))
     return [r for r in records if r["doc_id"] not in near]
+
+
+def split_held_out(silver: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(train, held out): the documents of ``HELD_OUT_BATCHES`` are held out, except those that
+    repeat a training text (an archive item drawn twice under two ids, xwlb-a and xwlb-p, or the
+    same story on another day), which are dropped."""
+    train = [r for r in silver if r["annotation"] not in HELD_OUT_BATCHES]
+    held_out = [r for r in silver if r["annotation"] in HELD_OUT_BATCHES]
+    repeated = set(near_duplicates_of_test(held_out, train))
+    return train, [{**r, "split": "heldout"} for r in held_out if r["doc_id"] not in repeated]
 
 
 def main() -> None:
@@ -142,10 +153,9 @@ def main() -> None:
             [with_metadata(gold_records[d], split) for d in ids if d in gold_records],
         )
     test = [r for d, r in gold_records.items() if split_of.get(d) == "test"]
-    held_out = set(draw["silver"]["xwlb_companies"][HELD_OUT])
-    silver = silver_records(set(split_of), test)
-    write(CORPUS / "silver" / "train.jsonl", [r for r in silver if r["doc_id"] not in held_out])
-    write(CORPUS / "silver" / "heldout.jsonl", [{**r, "split": "heldout"} for r in silver if r["doc_id"] in held_out])
+    train, held_out = split_held_out(silver_records(set(split_of), test))
+    write(CORPUS / "silver" / "train.jsonl", train)
+    write(CORPUS / "silver" / "heldout.jsonl", held_out)
     if "--agreement" in sys.argv and set(double_records) & set(gold_records):
         (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
     files = {

@@ -1,14 +1,15 @@
 """Validate the corpus files: python corpus/tools/validate.py [corpus/]
 
-Checks every line of gold/dev.jsonl, gold/test.jsonl and (once built: it is not committed, its texts
-stay in ../shared/data) silver/train.jsonl against ANNOTATION.md
+Checks every line of gold/dev.jsonl, gold/test.jsonl and (once built: they are not committed, their
+texts stay in ../shared/data) silver/train.jsonl and silver/heldout.jsonl against ANNOTATION.md
 and the corpus's own rules, without the source corpora (a clean clone can run it):
 - offsets inside the text, labels known, spans not overlapping, one label per canonical name,
   MONEY with a numeric or null ``value`` and an ISO 4217 ``currency``;
 - relation types known, heads and tails canonical names of entities with the allowed labels;
 - ``park_places``: one entry per PARK entity, lists of place names;
 - splits: doc_ids unique across all files; xwlb items dated 2012–2021 in dev, 2022–2026 in test;
-  no silver document is a gold document or a near-duplicate of a gold test document.
+  no silver document is a gold document or a near-duplicate of a gold test document, and no
+  held-out silver document a near-duplicate of a training one.
 Prints one line per problem and exits 1 when there is any.
 """
 
@@ -82,8 +83,13 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
     files, problems, seen = {}, [], {}
     for split, name in FILES.items():
         path = corpus / name
-        if split in ("train", "heldout") and not path.exists():
+        if split == "train" and not path.exists():
             files[split] = []  # built by build.py from the annotations and ../shared/data
+            continue
+        if split == "heldout" and not path.exists():
+            files[split] = []
+            if files["train"]:  # an older build: its train.jsonl may hold the held-out documents
+                problems.append(f"{name} is missing beside silver/train.jsonl: run corpus/tools/build.py")
             continue
         records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         files[split] = records
@@ -105,6 +111,8 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
     for split in ("train", "heldout"):
         near = near_duplicates_of_test(files[split], files["test"])
         problems += [f"{FILES[split]} ({d}): near-duplicate of a gold test document" for d in near]
+    near = near_duplicates_of_test(files["heldout"], files["train"])
+    problems += [f"{FILES['heldout']} ({d}): near-duplicate of a training document" for d in near]
     return files, problems
 
 
