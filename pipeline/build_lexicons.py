@@ -164,9 +164,11 @@ def merge_national_zones(source: Path, parks_tsv: Path) -> list[str]:
 
 def build_name_evidence(silver: Path, target: Path) -> int:
     """Count, per company lexicon name, its hits in the silver texts that stand on jieba's word
-    boundaries, and how many of them a COMPANY annotation covers. A hit inside a longer name of
-    another kind counts against the name (县招商局: at inference that longer name may be only the
-    model's, and a lexicon company stands against the model). Returns the number of names written."""
+    boundaries, and how many of them a COMPANY annotation covers from the hit's first character
+    (华润 of 华润集团). A hit further inside a firm's name (煤业 of 平庄煤业, 福特 of 长安福特) says
+    nothing of the name standing alone and is not counted. A hit inside a longer name of another
+    kind counts against the name (县招商局: at inference that longer name may be only the model's,
+    and a lexicon company stands against the model). Returns the number of names written."""
     from . import load
     from .companies import automaton
     from .grammar import Sentence
@@ -184,8 +186,10 @@ def build_name_evidence(silver: Path, target: Path) -> int:
             start, end = end_index + 1 - len(name), end_index + 1
             if not (sent.aligned(start) and sent.aligned(end)):
                 continue
-            if any(a <= start and end <= b and label == "COMPANY" for a, b, label in spans):
-                as_company[name] += 1
+            firms = [a for a, b, label in spans if a <= start and end <= b and label == "COMPANY"]
+            if firms and start not in firms:
+                continue
+            as_company[name] += bool(firms)
             seen[name] += 1
     with target.open("w", encoding="utf-8", newline="") as f:
         f.write("name\tseen\tas_company\n")

@@ -162,3 +162,15 @@ def test_name_evidence_counts_hits_on_word_boundaries(tmp_path):
     rows = {r.split("\t")[0]: r.split("\t")[1:] for r in (tmp_path / "evidence.tsv").read_text("utf-8").splitlines()}
     assert rows["比亚迪"] == ["1", "1"]
     assert rows["亚太"][1] == "0"  # never a firm, inside 亚太经合组织 included
+
+
+def test_name_evidence_leaves_out_hits_inside_another_firms_name(tmp_path):
+    from pipeline.build_lexicons import build_name_evidence
+
+    text = "长安福特在重庆。福特宣布降价。"
+    silver = tmp_path / "silver.jsonl"
+    entities = [{"start": 0, "end": 4, "label": "COMPANY"}, {"start": 8, "end": 10, "label": "COMPANY"}]
+    silver.write_text(json.dumps({"text": text, "entities": entities}, ensure_ascii=False) + "\n", encoding="utf-8")
+    build_name_evidence(silver, tmp_path / "evidence.tsv")
+    rows = {r.split("\t")[0]: r.split("\t")[1:] for r in (tmp_path / "evidence.tsv").read_text("utf-8").splitlines()}
+    assert rows["福特"] == ["1", "1"]  # standing alone once; inside 长安福特 it tells nothing of that
