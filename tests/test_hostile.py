@@ -519,25 +519,32 @@ def _dense(length: int) -> str:
     return (unit * (length // len(unit) + 1))[:length]
 
 
-@pytest.mark.slow  # a wall-clock bound: on a busy machine only the full run should judge it
+def _seconds(nlp, text: str):
+    """The best of two runs' seconds (a busy machine slows one, rarely both), and the Doc."""
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        doc = nlp(text)
+        times.append(time.perf_counter() - start)
+    return min(times), doc
+
+
+@pytest.mark.slow  # wall-clock times: on a busy machine only the full run should judge it
 def test_10_a_long_sentence_is_not_cubic(nlp):
     nlp("预热。")
-    start = time.perf_counter()
-    doc = nlp(_dense(20_000))
-    assert time.perf_counter() - start <= 2.0  # was 84 s
+    # four times the text in one sentence: about four times the time when linear, sixteen when
+    # quadratic (20,000 characters took 84 s when every pair was searched); a ratio of two runs on
+    # the same machine, not a bound that a slower or busier machine fails
+    (short, _), (long, doc) = _seconds(nlp, _dense(5_000)), _seconds(nlp, _dense(20_000))
+    assert long <= 8 * short
+    assert long <= 10.0
     assert len(doc.ents) > 2000
 
 
 @pytest.mark.slow
 def test_11_cost_grows_linearly_with_the_document(rules_nlp):
-    def seconds(length: int) -> float:
-        start = time.perf_counter()
-        rules_nlp(_dense(length))
-        return time.perf_counter() - start
-
     rules_nlp("预热。")
-    # the best of two runs each: the machine is shared, and one slow run is noise, not cost
-    small, large = (min(seconds(n) for _ in range(2)) for n in (20_000, 80_000))
+    (small, _), (large, _) = (_seconds(rules_nlp, _dense(n)) for n in (20_000, 80_000))
     assert large <= 8 * small  # 4× the text; quadratic would be 16× (it was: 10k 32 s, 20k 84 s+)
 
 
