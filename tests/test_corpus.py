@@ -40,7 +40,7 @@ def test_silver_annotations_validate_against_their_texts():
     silver = build.silver_records(gold_ids, files["test"])
     assert len(silver) >= 2000
     assert [p for r in silver for p in validate.record_problems(r)] == []
-    assert validate.near_duplicates_of_test(silver, files["test"]) == []
+    assert validate.near_duplicates(silver, files["test"]) == []
 
 
 def test_annotation_longest_span_wins_and_occurrences_select():

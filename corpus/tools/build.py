@@ -24,7 +24,7 @@ from pathlib import Path
 
 import sources
 from ann import AnnotationError, parse, to_record
-from validate import near_duplicates_of_test
+from validate import near_duplicates
 
 CORPUS = Path(__file__).resolve().parents[1]
 
@@ -128,7 +128,7 @@ HELD_OUT_BATCHES = frozenset(f"silver-v{k:03d}.ann" for k in range(10, 16))
 def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
     """The silver documents: none a gold document, none a near-duplicate of a gold test one."""
     records = [with_metadata(r, "train") for d, r in annotated("silver").items() if d not in gold_ids]
-    near = set(near_duplicates_of_test(records, test))
+    near = set(near_duplicates(records, test))
     return [r for r in records if r["doc_id"] not in near]
 
 
@@ -138,7 +138,7 @@ def split_held_out(silver: list[dict]) -> tuple[list[dict], list[dict]]:
     same story on another day), which are dropped."""
     train = [r for r in silver if r["annotation"] not in HELD_OUT_BATCHES]
     held_out = [r for r in silver if r["annotation"] in HELD_OUT_BATCHES]
-    repeated = set(near_duplicates_of_test(held_out, train))
+    repeated = set(near_duplicates(held_out, train))
     return train, [{**r, "split": "heldout"} for r in held_out if r["doc_id"] not in repeated]
 
 

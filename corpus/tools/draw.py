@@ -137,7 +137,7 @@ def main() -> None:
         if doc_id not in taken and clean(doc_id):
             silver_relations.append(doc_id)
             taken.add(doc_id)
-    silver_companies = [d for d in company_dense(everything, taken, clean, rng)][:COMPANY_DENSE_ITEMS]
+    silver_companies = company_dense(everything, taken, clean, rng)[:COMPANY_DENSE_ITEMS]
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,

@@ -109,20 +109,21 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
             ):
                 problems.append(f"{where}: an xwlb item dated {date} cannot be in {split}")
     for split in ("train", "heldout"):
-        near = near_duplicates_of_test(files[split], files["test"])
+        near = near_duplicates(files[split], files["test"])
         problems += [f"{FILES[split]} ({d}): near-duplicate of a gold test document" for d in near]
-    near = near_duplicates_of_test(files["heldout"], files["train"])
+    near = near_duplicates(files["heldout"], files["train"])
     problems += [f"{FILES['heldout']} ({d}): near-duplicate of a training document" for d in near]
     return files, problems
 
 
-def near_duplicates_of_test(silver: list[dict], test: list[dict]) -> list[str]:
-    """The doc_ids of the silver records that repeat most of a gold test document."""
-    test_shingles = [shingles(r["text"]) for r in test]
+def near_duplicates(records: list[dict], others: list[dict]) -> list[str]:
+    """The doc_ids of the ``records`` that repeat most of one of the ``others`` (silver against
+    the gold test documents, held-out silver against the training silver)."""
+    other_shingles = [shingles(r["text"]) for r in others]
     near = []
-    for r in silver:
+    for r in records:
         own = shingles(r["text"])  # once per record, not once per pair
-        if any(near_duplicate(own, t) for t in test_shingles):
+        if any(near_duplicate(own, t) for t in other_shingles):
             near.append(r["doc_id"])
     return near
 
