@@ -154,7 +154,7 @@ def main() -> None:
     write_batches(gold, double, silver)
 
 
-COMPANY_DENSE_ITEMS = 480  # the sixth session's first 240, then 240 more (silver-v016 on)
+COMPANY_DENSE_ITEMS = 960  # the sixth session's 480 (silver-v000 to v031), then the seventh's 480 (silver-v032 on)
 
 
 def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Random) -> list[str]:
