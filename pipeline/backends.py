@@ -7,7 +7,7 @@ import importlib.util
 from pathlib import Path
 
 from .charnet import WEIGHTS
-from .lexicon import models_dir
+from .files import models_dir
 
 HANLP_INSTALL_HINT = "pip install 'parkgraph[hanlp]' (hanlp==2.1.5 with torch==2.13.0)"
 

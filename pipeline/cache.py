@@ -28,6 +28,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
+from .files import models_dir
+
 T = TypeVar("T")
 
 PACKAGE = Path(__file__).resolve().parent
@@ -52,8 +54,6 @@ def _stats(paths: list[Path]) -> list[str]:
 @cache
 def fingerprint() -> str:
     """The code, models and library versions every artefact depends on."""
-    from .lexicon import models_dir  # imported here: lexicon itself uses this module
-
     models = models_dir()
     files = [*PACKAGE.rglob("*.py"), *(p for p in models.rglob("*") if p.is_file())]
     versions = []

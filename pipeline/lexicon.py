@@ -24,15 +24,7 @@ import jieba.posseg
 import pycountry
 
 from .cache import cached
-
-
-def models_dir() -> Path:
-    """``models/`` beside the package in a checkout, or ``pipeline/models`` in an installed wheel."""
-    checkout = Path(__file__).resolve().parent.parent / "models"
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files("pipeline") / "models"))
-
+from .files import models_dir
 
 LEXICON_DIR = models_dir() / "lexicons"
 

@@ -10,7 +10,7 @@ import networkx as nx
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 # bottom to top; a module may import from its own layer and the ones below
 LAYERS = [
-    ("vocabulary and text", "normalise extensions lexicon heads money persons bilstm_crf gold inputs files rows"),
+    ("vocabulary and text", "normalise extensions files cache lexicon heads money persons bilstm_crf gold inputs rows"),
     ("segmentation", "segment"),
     ("mentions", "mentions"),
     # the network reads the lexicons' names as features (gazetteer.py)
