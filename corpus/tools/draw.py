@@ -154,7 +154,8 @@ def main() -> None:
     write_batches(gold, double, silver)
 
 
-COMPANY_DENSE_ITEMS = 1440  # the sixth session's 480 (silver-v000 to v031), the seventh's 480 (v032 to v063), its second 480 (v064 on)
+# the sixth session's 480 (silver-v000 to v031), the seventh's 480 (v032 to v063), its second 480 (v064 on)
+COMPANY_DENSE_ITEMS = 1440
 
 
 def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Random) -> list[str]:
