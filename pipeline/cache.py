@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from functools import cache
@@ -53,10 +54,10 @@ def _stats(paths: list[Path]) -> list[str]:
 
 @cache
 def fingerprint() -> str:
-    """The code, models and library versions every artefact depends on."""
+    """The code, models, Python and library versions every artefact depends on."""
     models = models_dir()
     files = [*PACKAGE.rglob("*.py"), *(p for p in models.rglob("*") if p.is_file())]
-    versions = []
+    versions = [f"python={sys.version}"]
     for library in LIBRARIES:
         try:
             versions.append(f"{library}={metadata.version(library)}")
