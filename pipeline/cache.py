@@ -22,14 +22,13 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import TypeVar
 
-from .files import models_dir
+from .files import models_dir, write_atomically
 
 T = TypeVar("T")
 
@@ -92,14 +91,7 @@ def cached(name: str, build: Callable[[], T], *extra: str) -> T:
 
 def _write(where: Path, name: str, path: Path, value: object) -> None:
     where.mkdir(parents=True, exist_ok=True)
-    # written whole under a temporary name, then renamed: a reader never sees half a file
-    temporary = tempfile.NamedTemporaryFile("wb", dir=where, prefix=f".{name}-", delete=False)
-    try:
-        with temporary:
-            pickle.dump(value, temporary, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary.name, path)
-    finally:
-        Path(temporary.name).unlink(missing_ok=True)
+    write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     for stale in where.glob(f"{name}-*.pickle"):
         if stale != path:
             stale.unlink(missing_ok=True)

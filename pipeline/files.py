@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -15,8 +16,15 @@ def models_dir() -> Path:
     return Path(str(resources.files("pipeline") / "models"))
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Replace ``path`` with ``content`` at once (a temporary file beside it, then a rename)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace ``path`` with ``content`` (text as UTF-8) at once: a temporary file of its own beside
+    it, then a rename, so neither a reader nor another writer ever sees half a file."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    # a name of its own per process and call (two writers never share it); created as any file
+    # is, so the umask decides its permissions
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
