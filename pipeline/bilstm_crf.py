@@ -48,6 +48,7 @@ class Hyperparameters:
     seed: int = 0
     max_minutes: float = 0.0  # stop after the epoch that passes this (0: no limit)
     init: str = ""  # a model folder whose weights training continues from
+    embeddings: str = ""  # pretrained vectors the character and bigram tables start from (embeddings.py)
 
 
 class BiLSTMCRF(nn.Module):
@@ -171,6 +172,13 @@ def fit(data: dict[str, numpy.ndarray], hp: Hyperparameters, log=print) -> tuple
     device = "cuda" if torch.cuda.is_available() else "cpu"
     train, dev = sentences(data, "train"), sentences(data, "dev")
     model = BiLSTMCRF([int(n) for n in data["sizes"]], hp)
+    for feature, embedding in enumerate(model.embed):
+        # rows of pretrained vectors (``pretrained_<feature>``, NaN where none) replace the random start
+        pretrained = data.get(f"pretrained_{feature}")
+        if pretrained is not None:
+            known = torch.from_numpy(~numpy.isnan(pretrained).any(axis=1))
+            with torch.no_grad():
+                embedding.weight[known] = torch.from_numpy(pretrained)[known]
     if hp.init:
         # a model of fewer tags (the 7 of PERSON, LOC, ORG) fills the first rows of the tag layers,
         # one of fewer features the first columns of the LSTM's input; what it lacks starts at zero,

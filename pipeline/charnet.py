@@ -151,15 +151,18 @@ class Vocabulary:
         return 4 + len(KNOWN_KINDS) * self.knowledge
 
     @classmethod
-    def build(cls, texts: Sequence[str], max_bigrams: int = 50_000) -> Vocabulary:
+    def build(
+        cls, texts: Sequence[str], max_bigrams: int = 50_000, pretrained: tuple[Sequence[str], Sequence[str]] = ((), ())
+    ) -> Vocabulary:
         """Every character; the ``max_bigrams`` most frequent bigrams seen twice or more; the
-        lexicons' names as features."""
+        lexicons' names as features. ``pretrained`` (characters, bigrams, most frequent first:
+        those of ``embeddings.py``) adds its characters and its ``max_bigrams`` first bigrams."""
         from collections import Counter
 
-        chars = sorted({c for t in texts for c in t})
+        chars = sorted({c for t in texts for c in t} | set(pretrained[0]))
         bigram_counts = Counter(t[i : i + 2] for t in texts for i in range(len(t) - 1))
         frequent = sorted((-n, b) for b, n in bigram_counts.items() if n >= 2)[:max_bigrams]
-        bigrams = sorted(b for _, b in frequent)
+        bigrams = sorted({b for _, b in frequent} | set(pretrained[1][:max_bigrams]))
         return cls({c: i + 2 for i, c in enumerate(chars)}, {b: i + 2 for i, b in enumerate(bigrams)}, True)
 
     @classmethod

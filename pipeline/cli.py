@@ -298,6 +298,13 @@ def train_ner(
         typer.Option(help="Training documents with the project's labels (repeatable; default: the silver corpus)."),
     ] = None,
     init: Annotated[Path | None, typer.Option(help="A model folder to continue from (its vocabulary is kept).")] = None,
+    embeddings: Annotated[
+        Path | None,
+        typer.Option(
+            help="Pretrained character and bigram vectors (from `parkgraph train embeddings`) for a model trained "
+            "from scratch: its vocabulary takes their keys and its tables start from them."
+        ),
+    ] = None,
     max_minutes: Annotated[float, typer.Option(help="Stop after the epoch that passes this (0: no limit).")] = 0.0,
     epochs: Annotated[
         int | None, typer.Option(help="Passes over the training data (default: the shipped model's).")
@@ -340,19 +347,21 @@ def train_ner(
 
     exclude = exclude if exclude is not None else [path for path in GOLD_FILES if path.exists()]
     missing = [spec for spec, _, _ in TRAINING_SETS if not (corpora / spec.partition("::")[0]).exists()]
-    missing += [str(path) for path in [*exclude, *(silver or [])] if not path.exists()]
+    given = [*exclude, *(silver or []), *([embeddings] if embeddings else [])]
+    missing += [str(path) for path in given if not path.exists()]
     if missing:
         raise fail(f"{corpora} lacks {', '.join(missing)}")
     if silver is None and not SILVER.exists():
         raise fail(f"{NO_SILVER}")
     silver = silver if silver is not None else [SILVER]
     if data_only:
-        counts = write_data(corpora, out, seed=seed, exclude=exclude, silver=silver)
+        counts = write_data(corpora, out, seed=seed, exclude=exclude, silver=silver, pretrained=embeddings)
         console.print(f"training data → {out}/ ({counts['train']} train, {counts['dev']} dev sentences)")
         return
     hyperparameters = {
         "epochs": epochs,
         "init": str(init) if init else None,
+        "embeddings": str(embeddings) if embeddings else None,
         "max_minutes": max_minutes,
         "learn_rate": learn_rate,
     }
@@ -368,6 +377,40 @@ def train_ner(
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     console.print(f"model → {model}/")
+
+
+@train_app.command("embeddings")
+def train_embeddings(
+    corpora: Annotated[
+        Path,
+        typer.Argument(help="Corpora folder laid out as ../shared/data: news_xwlb, msra_ner, cluener2020."),
+    ] = Path("../shared/data"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="The vectors file to write (.npz).")] = Path(
+        "build/embeddings.npz"
+    ),
+    epochs: Annotated[int, typer.Option(min=1, help="Passes of word2vec over the texts.")] = 3,
+) -> None:
+    """Pretrain character and bigram vectors (gensim's skip-gram) on the unlabeled news archive
+    and the corpora's training sentences, leaving out every text that repeats a gold or held-out
+    one; `parkgraph train ner --embeddings OUT` starts a new tagger from them (needs gensim:
+    pip install 'parkgraph[train]'). About 15 minutes on 2 cores.
+
+    Example:
+
+      parkgraph train embeddings ../shared/data --out build/embeddings.npz
+    """
+    from . import embeddings
+
+    archive = corpora / "news_xwlb" / "xwlb_all_articles.jsonl.gz"
+    if not archive.exists():
+        raise fail(f"{corpora} lacks {archive.relative_to(corpora)}")
+    try:
+        import gensim  # noqa: F401
+    except ModuleNotFoundError as error:
+        raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
+    sentences, left_out = embeddings.sentences(embeddings.unlabeled_texts(corpora))
+    console.print(f"{len(sentences)} sentences; {left_out} texts left out as repeats of gold or held-out ones")
+    console.print(f"vectors → {embeddings.pretrain(sentences, out, epochs=epochs, log=console.print)}")
 
 
 @train_app.command("relations")

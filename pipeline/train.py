@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy
 
+from . import embeddings
 from .charnet import (
     ANY_ORG_BEGIN,
     ANY_ORG_INSIDE,
@@ -150,12 +151,17 @@ def write_data(
     limit: int = 200,
     silver: Iterable[Path] = (),
     vocab: Vocabulary | None = None,
+    pretrained: Path | None = None,
 ) -> dict[str, int]:
     """The training data of ``bilstm_crf.py`` in ``folder``: ``data.npz`` and ``vocab.json``;
     returns how many sentences each split holds and how many documents were left out. A model
-    that continues from another keeps its ``vocab`` (its embeddings are indexed by it)."""
+    that continues from another keeps its ``vocab`` (its embeddings are indexed by it). With
+    ``pretrained`` vectors (``embeddings.py``) the vocabulary takes their characters and bigrams
+    too, and the data carry the tables the embeddings start from."""
     train, dev, left_out = split_corpus(corpora_dir, seed, exclude, silver)
-    vocab = vocab or Vocabulary.build([d.text for d in train])
+    vectors = embeddings.load(pretrained) if pretrained else None
+    keys = (vectors["chars"].tolist(), vectors["bigrams"].tolist()) if vectors else ((), ())
+    vocab = vocab or Vocabulary.build([d.text for d in train], pretrained=keys)
     arrays = {
         f"{name}_{key}": value
         for name, docs in (("train", train), ("dev", dev))
@@ -163,6 +169,11 @@ def write_data(
     }
     sizes = [len(vocab.chars) + 2, len(vocab.bigrams) + 2, WORD_SHAPES, LEXICON_SHAPES]
     sizes += [KNOWLEDGE_SHAPES] * (vocab.feature_count - len(sizes))
+    if vectors:
+        arrays["pretrained_0"] = embeddings.table(vocab.chars, sizes[0], vectors["char_vectors"], vectors["chars"])
+        arrays["pretrained_1"] = embeddings.table(
+            vocab.bigrams, sizes[1], vectors["bigram_vectors"], vectors["bigrams"]
+        )
     folder.mkdir(parents=True, exist_ok=True)
     numpy.savez_compressed(folder / "data.npz", sizes=numpy.array(sizes), **arrays)
     vocab.save(folder / VOCABULARY)
@@ -187,7 +198,8 @@ def train(
     data = output.parent / f"{output.name}-data"
     # a model that continues from one without the knowledge features gains them
     vocab = replace(Vocabulary.load(Path(hp.init) / VOCABULARY), knowledge=True) if hp.init else None
-    write_data(corpora_dir, data, seed, exclude, hp.max_length, silver, vocab)
+    pretrained = Path(hp.embeddings) if hp.embeddings and not hp.init else None
+    write_data(corpora_dir, data, seed, exclude, hp.max_length, silver, vocab, pretrained)
     weights, record = bilstm_crf.fit(dict(numpy.load(data / "data.npz")), hp)
     if output.exists():
         shutil.rmtree(output)
