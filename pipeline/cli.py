@@ -389,6 +389,10 @@ def train_embeddings(
         "build/embeddings.npz"
     ),
     epochs: Annotated[int, typer.Option(min=1, help="Passes of word2vec over the texts.")] = 3,
+    without_source: Annotated[
+        list[str] | None,
+        typer.Option(help="Leave out the texts of this source: xwlb, msra or cluener (cross-source runs: xwlb)."),
+    ] = None,
 ) -> None:
     """Pretrain character and bigram vectors (gensim's skip-gram) on the unlabeled news archive
     and the corpora's training sentences, leaving out every text that repeats a gold or held-out
@@ -398,17 +402,24 @@ def train_embeddings(
     Example:
 
       parkgraph train embeddings ../shared/data --out build/embeddings.npz
+
+      parkgraph train embeddings ../shared/data --without-source xwlb --out build/embeddings-no-xwlb.npz
     """
     from . import embeddings
 
-    archive = corpora / "news_xwlb" / "xwlb_all_articles.jsonl.gz"
-    if not archive.exists():
-        raise fail(f"{corpora} lacks {archive.relative_to(corpora)}")
+    without = set(without_source or ())
+    unknown = without - set(embeddings.SOURCES)
+    if unknown:
+        raise fail(f"--without-source takes {', '.join(embeddings.SOURCES)}, not {', '.join(sorted(unknown))}")
+    paths = [spec.partition("::")[0] for source, (spec, _) in embeddings.SOURCES.items() if source not in without]
+    missing = [path for path in paths if not (corpora / path).exists()]
+    if missing:
+        raise fail(f"{corpora} lacks {', '.join(missing)}")
     try:
         import gensim  # noqa: F401
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
-    sentences, left_out = embeddings.sentences(embeddings.unlabeled_texts(corpora))
+    sentences, left_out = embeddings.sentences(embeddings.unlabeled_texts(corpora, without))
     console.print(f"{len(sentences)} sentences; {left_out} texts left out as repeats of gold or held-out ones")
     console.print(f"vectors → {embeddings.pretrain(sentences, out, epochs=epochs, log=console.print)}")
 

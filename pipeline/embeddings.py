@@ -43,15 +43,26 @@ CHAR_DIM, BIGRAM_DIM = 128, 64  # bilstm_crf.Hyperparameters' char_dim and bigra
 MIN_COUNT = 5
 
 
-def unlabeled_texts(corpora_dir: Path) -> Iterator[str]:
-    """The archive's items (title and text), then MSRA's and CLUENER's training sentences."""
-    with gzip.open(corpora_dir / "news_xwlb" / "xwlb_all_articles.jsonl.gz", "rt", encoding="utf-8") as f:
-        for line in f:
-            item = json.loads(line)
-            yield f"{item['title']}\n{item['text']}"
-    for spec, fmt in (("msra_ner/msra.tar.gz::msra_train_bio", "bio"), ("cluener2020/train.json", "cluener")):
-        for doc in read_corpus(corpora_dir / spec, fmt):
-            yield doc.text
+SOURCES = {  # source → (path under the corpora folder, reader format); "archive": the xwlb items
+    "xwlb": ("news_xwlb/xwlb_all_articles.jsonl.gz", "archive"),
+    "msra": ("msra_ner/msra.tar.gz::msra_train_bio", "bio"),
+    "cluener": ("cluener2020/train.json", "cluener"),
+}
+
+
+def unlabeled_texts(corpora_dir: Path, without: Iterable[str] = ()) -> Iterator[str]:
+    """The archive's items (title and text), then MSRA's and CLUENER's training sentences; none
+    of the sources in ``without`` (a cross-source run leaves out xwlb)."""
+    for source, (spec, fmt) in SOURCES.items():
+        if source in without:
+            continue
+        if fmt != "archive":
+            yield from (doc.text for doc in read_corpus(corpora_dir / spec, fmt))
+            continue
+        with gzip.open(corpora_dir / spec, "rt", encoding="utf-8") as f:
+            for line in f:
+                item = json.loads(line)
+                yield f"{item['title']}\n{item['text']}"
 
 
 class Repeats:

@@ -109,3 +109,14 @@ def test_train_embeddings_writes_vectors_most_frequent_first(tmp_path):
 def test_train_embeddings_names_a_missing_archive(tmp_path):
     result = CliRunner().invoke(app, ["train", "embeddings", str(tmp_path)])
     assert result.exit_code != 0 and "xwlb_all_articles.jsonl.gz" in result.output
+
+
+def test_train_embeddings_names_the_sources_it_can_leave_out(tmp_path):
+    result = CliRunner().invoke(app, ["train", "embeddings", str(tmp_path), "--without-source", "weibo"])
+    assert result.exit_code != 0 and "xwlb, msra, cluener" in result.output and "weibo" in result.output
+
+
+def test_a_cross_source_run_reads_no_archive(tmp_path, monkeypatch):
+    monkeypatch.setattr(embeddings, "read_corpus", lambda path, fmt: [type("Doc", (), {"text": f"{fmt}句子"})()])
+    texts = list(embeddings.unlabeled_texts(tmp_path, without={"xwlb"}))  # no archive under tmp_path
+    assert texts == ["bio句子", "cluener句子"]
