@@ -25,7 +25,7 @@ LAYERS = [
     ("views of the graph", "view pictures"),
     ("assembly", "pipeline"),  # __init__.py: load() builds the pipeline from default.cfg
     ("output and scoring", "emit publish batch evaluate corpora"),
-    ("tools", "train relations.training build_lexicons cli __main__"),
+    ("tools", "embeddings train relations.training build_lexicons cli __main__"),
 ]
 LAYER_OF = {
     (name if name == "pipeline" else f"pipeline.{name}"): rank
