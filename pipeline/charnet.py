@@ -25,17 +25,15 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import chain
 from pathlib import Path
 
-import ahocorasick
-import jieba
 import numpy
 
 from .cache import cached
 from .gazetteer import KINDS as KNOWN_KINDS
 from .gazetteer import knowledge_shapes, span_bits
+from .segment import dictionary_words
 
 # MSRA's three types first, then the project's own split of organisations: a model trained on
 # the first three (7 tags) reads the first 7 tags of this list, one trained on all five reads 11
@@ -77,27 +75,6 @@ def lexicon_shapes(text: str) -> numpy.ndarray:
     found = numpy.fromiter(chain.from_iterable(dictionary_words().iter(text)), dtype="int64").reshape(-1, 2)
     lasts, lengths = found.T
     return span_bits(len(text), lasts + 1 - lengths, lasts)
-
-
-@cache
-def dictionary_words() -> ahocorasick.Automaton:
-    """jieba's dictionary words of 2+ characters, each found wherever it occurs: the words of
-    ``jieba.dt.get_DAG``, in one pass over a text instead of one dictionary probe per prefix."""
-    jieba.dt.check_initialized()
-    # None: the dictionary of this jieba version; words added at run time (jieba.add_word)
-    # change the count and the total
-    dictionary = jieba.dt.dictionary
-    source = f"{dictionary}:{Path(dictionary).stat().st_mtime_ns}" if dictionary else "default"
-    return cached("dictionary-words", _dictionary_words, source, str(len(jieba.dt.FREQ)), str(jieba.dt.total))
-
-
-def _dictionary_words() -> ahocorasick.Automaton:
-    words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-    for word, count in jieba.dt.FREQ.items():
-        if count and len(word) > 1:  # a count of 0 marks a prefix, not a word
-            words.add_word(word)
-    words.make_automaton()
-    return words
 
 
 def code_points(text: str) -> numpy.ndarray:

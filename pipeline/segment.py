@@ -9,9 +9,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
+from math import log
+from pathlib import Path
 
+import ahocorasick
 import jieba
 import numpy
+from jieba import finalseg
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,6 +23,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from . import extensions  # noqa: F401  (registers the Doc/Span attributes)
+from .cache import cached
 from .normalise import normalise
 
 jieba.setLogLevel(60)
@@ -57,14 +62,124 @@ class JiebaTokenizer:
         return self
 
 
+def dictionary_words() -> ahocorasick.Automaton:
+    """jieba's dictionary words of 2+ characters, each found wherever it occurs: the words of
+    ``jieba.dt.get_DAG``, in one pass over a text instead of one dictionary probe per prefix."""
+    return _dictionary().words
+
+
+class _Dictionary:
+    """jieba's dictionary as ``word_spans`` reads it: the automaton of its words, and each word's
+    log(count) − log(total) as jieba computes it (None: no count), worked out once per word."""
+
+    def __init__(self, words: ahocorasick.Automaton) -> None:
+        self.words = words
+        self.unseen = log(1) - log(jieba.dt.total)  # jieba's value of a word without a count
+        self.log_counts: dict[str, float | None] = {}
+
+    def log_count(self, word: str) -> float | None:
+        value = self.log_counts.get(word, self)
+        if value is self:
+            count = jieba.dt.FREQ.get(word)
+            value = self.log_counts[word] = log(count) - log(jieba.dt.total) if count else None
+        return value
+
+
+_DICTIONARIES: dict[tuple[str, ...], _Dictionary] = {}
+
+
+def _dictionary() -> _Dictionary:
+    """The dictionary of jieba's default tokenizer, built again when its size or total changes:
+    a word added with ``jieba.add_word`` is followed, one removed with ``jieba.del_word`` after
+    the first text is not (it changes neither)."""
+    jieba.dt.check_initialized()
+    key = (str(jieba.dt.dictionary), str(len(jieba.dt.FREQ)), str(jieba.dt.total))
+    if key not in _DICTIONARIES:
+        dictionary = jieba.dt.dictionary  # None: the dictionary of this jieba version
+        source = f"{dictionary}:{Path(dictionary).stat().st_mtime_ns}" if dictionary else "default"
+        _DICTIONARIES.clear()
+        _DICTIONARIES[key] = _Dictionary(cached("dictionary-words", _dictionary_words, source, *key[1:]))
+    return _DICTIONARIES[key]
+
+
+def _dictionary_words() -> ahocorasick.Automaton:
+    words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    for word, count in jieba.dt.FREQ.items():
+        if count and len(word) > 1:  # a count of 0 marks a prefix, not a word
+            words.add_word(word)
+    words.make_automaton()
+    return words
+
+
 def word_spans(norm: str) -> list[tuple[int, int]]:
-    """(start, end) of each jieba word of the normalised text, by jieba's default tokenizer (one
-    dictionary in memory, shared with grammar.py and the NER's features)."""
-    spans, position = [], 0
-    for word in jieba.dt.cut(norm, HMM=True):
-        spans.append((position, position + len(word)))
-        position += len(word)
+    """(start, end) of each word of the normalised text: the words of jieba's default tokenizer
+    (``jieba.dt.cut(norm, HMM=True)``; one dictionary in memory, shared with grammar.py and the
+    NER's features), found as jieba finds them but with the dictionary's words read from an
+    automaton in one pass (jieba probes every prefix in Python). A test holds the two to the
+    same words."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    dictionary = _dictionary()
+    for block in jieba.re_han_default.split(norm):
+        if not block:
+            continue
+        if jieba.re_han_default.match(block):
+            lengths = _block_word_lengths(block, dictionary)
+        else:  # whitespace runs are words, anything else a word per character
+            pieces = (piece for piece in jieba.re_skip_default.split(block) if piece)
+            lengths = [n for p in pieces for n in ([len(p)] if jieba.re_skip_default.match(p) else [1] * len(p))]
+        for length in lengths:
+            spans.append((position, position + length))
+            position += length
     return spans
+
+
+def _block_word_lengths(block: str, dictionary: _Dictionary) -> list[int]:
+    """jieba's ``__cut_DAG``: the most probable path through the dictionary's words (ties to
+    the longer word), and runs of single characters that make no dictionary word read by the
+    HMM (``finalseg``)."""
+    n, log_count, unseen = len(block), dictionary.log_count, dictionary.unseen
+    ends: list[list[int]] = [[] for _ in range(n)]
+    for last, length in dictionary.words.iter(block):
+        ends[last + 1 - length].append(last)
+    score, route = [0.0] * (n + 1), [0] * n
+    for start in range(n - 1, -1, -1):
+        candidates = ends[start]
+        if log_count(block[start]) is not None:
+            candidates = [start, *candidates]
+        elif not candidates:
+            candidates = [start]
+        best, best_end = None, start
+        for end in candidates:
+            # jieba's log(count or 1) − log(total) + score, in its order: the same float
+            value = log_count(block[start : end + 1])
+            value = (unseen if value is None else value) + score[end + 1]
+            if best is None or value > best or (value == best and end > best_end):
+                best, best_end = value, end
+        score[start], route[start] = best, best_end
+    lengths: list[int] = []
+    run = None  # where the current run of single characters began
+    start = 0
+    while start < n:
+        end = route[start] + 1
+        if end - start == 1:
+            run = start if run is None else run
+        else:
+            if run is not None:
+                lengths += _single_run(block[run:start])
+                run = None
+            lengths.append(end - start)
+        start = end
+    if run is not None:
+        lengths += _single_run(block[run:])
+    return lengths
+
+
+def _single_run(run: str) -> list[int]:
+    """jieba's words of a run of single characters: the HMM's when the run is no dictionary word."""
+    if len(run) > 1 and not jieba.dt.FREQ.get(run):
+        return [len(word) for word in finalseg.cut(run)]
+    return [1] * len(run)
 
 
 def words_and_spaces(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:

@@ -1,7 +1,11 @@
+import itertools
+
+import jieba
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.util import get_words_and_spaces
 
+from pipeline import segment
 from pipeline.normalise import normalise
 from pipeline.segment import word_spans, words_and_spaces
 
@@ -22,6 +26,38 @@ def test_words_and_spaces_matches_spacy(parts):
     text = "".join(parts)
     spans = word_spans(normalise(text))
     assert words_and_spaces(text, spans) == get_words_and_spaces([text[a:b] for a, b in spans], text)
+
+
+def jieba_spans(text: str) -> list[tuple[int, int]]:
+    """The reference: jieba's own precise mode with the HMM."""
+    ends = list(itertools.accumulate(len(word) for word in jieba.dt.cut(text, HMM=True)))
+    return list(zip([0, *ends[:-1]], ends))
+
+
+# words of jieba's dictionary, pieces of them (prefixes that are no word), characters without a
+# count that the HMM reads (姍, 鑫), Latin, digits, spaces and punctuation
+PIECES = ["中华人民共和国", "国务院", "中关村", "关村", "软件园", "宁德时代", "鑫", "姍", "淼", "的", "在"]
+PIECES += ["新能源汽车", "产业园", "比亚迪", "迪", "ABC", "a1", "2024", " ", "\n", "\r\n", "。", "，", "(", "%", "-"]
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=20) | st.text(alphabet="中华人民共和国鑫淼产业园A1 \n。", max_size=40)
+)
+def test_words_are_jiebas_words(parts):
+    text = "".join(parts)
+    assert word_spans(text) == jieba_spans(text)
+
+
+def test_words_follow_a_word_added_to_jiebas_dictionary():
+    text = "星海鑫淼科技入驻园区"
+    before = word_spans(text)
+    jieba.add_word("鑫淼科技", freq=100_000)
+    try:
+        assert word_spans(text) == jieba_spans(text) != before
+    finally:
+        jieba.del_word("鑫淼科技")  # not followed (it changes neither the size nor the total):
+        segment._DICTIONARIES.clear()  # documented in segment._dictionary
 
 
 def test_doc_keeps_original_text_and_offsets(nlp):
