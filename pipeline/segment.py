@@ -217,10 +217,12 @@ SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』)）]*$|\n")
 )
 def split_sentences(doc: Doc) -> Doc:
     """A sentence ends after 。！？；… (with closing quotes) and at every line break: headings and
-    captions have no final punctuation, and a line break never continues a sentence in news text."""
+    captions have no final punctuation, and a line break never continues a sentence in news text.
+    Read on the normalised text (``doc.text`` is rebuilt from the tokens on each access), where the
+    small, vertical and half-width forms of these marks (﹗, ︒, ｡) end a sentence too."""
     if not len(doc):
         return doc
-    text = doc.text
+    text = doc._.norm_text if doc._.norm_text is not None else doc.text
     ends = [SENTENCE_END.search(text, start, end) is not None for start, end in token_offsets(doc)]
     starts = numpy.where([True, *ends[:-1]], 1, -1)  # SENT_START: 1 starts, -1 continues
     return doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))

@@ -75,6 +75,11 @@ def test_sentences_split_at_punctuation_and_line_breaks(nlp):
     assert sentences == ["## 标题", "第一句。", "第二句！", "第三句"]
 
 
+def test_sentences_end_at_the_half_width_and_small_forms_of_the_marks(nlp):
+    doc = nlp("第一句｡第二句﹗第三句")  # ｡ (U+FF61) and ﹗ (U+FE57) fold to 。 and !
+    assert [s.text for s in doc.sents] == ["第一句｡", "第二句﹗", "第三句"]
+
+
 def test_entity_edges_inside_a_jieba_word_split_the_token(nlp):
     doc = nlp("比如北京国盾量子信息技术有限公司。")
     (company,) = [e for e in doc.ents if e.label_ == "COMPANY"]
