@@ -77,8 +77,11 @@ def document_row(document: Document, error: str | None = None) -> dict[str, Any]
     }
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps builds an encoder per call for a non-default option
+
+
 def jsonl(rows: list[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    return "".join(_JSON.encode(r) + "\n" for r in rows)
 
 
 @dataclass
