@@ -53,6 +53,7 @@ def model_mention(
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
         end -= 1
+    start, end = _without_unpaired_brackets(text, start, end)
     if start == end or "\n" in text[start:end] or text.startswith(ANAPHORIC_OPENINGS, start):
         return None
     start, end = _with_quotes_balanced(text, start, end)
@@ -63,6 +64,24 @@ def model_mention(
 
 
 QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"))
+BRACKET_PAIRS = (("(", ")"), ("（", "）"), ("[", "]"), ("【", "】"))
+
+
+def _without_unpaired_brackets(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the bracket at its edge that closes or opens nothing inside it: a short
+    name in brackets (天津经济技术开发区（泰达）) is 泰达, not 泰达）. Names that hold a pair keep it
+    (孚能科技(赣州)股份有限公司)."""
+    for opening, closing in BRACKET_PAIRS:
+        name = text[start:end]
+        if name.endswith(closing) and name.count(closing) > name.count(opening):
+            end -= 1
+        elif name.startswith(opening) and name.count(opening) > name.count(closing):
+            start += 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _with_quotes_balanced(text: str, start: int, end: int) -> tuple[int, int]:

@@ -135,6 +135,16 @@ def test_model_spans_lose_the_quotes_and_spaces_at_their_edges():
     assert model_mention("“”", 0, 2, "ORG", "model", 0.85) is None
 
 
+def test_model_spans_lose_a_bracket_that_pairs_with_nothing_inside_them():
+    text = "天津经济技术开发区（泰达）内的孚能科技(赣州)股份有限公司"
+    span = model_mention(text, 10, 13, "PARK", "model", 0.85)  # 泰达）
+    assert text[span.start : span.end] == "泰达"
+    span = model_mention(text, 9, 12, "ORG", "model", 0.85)  # （泰达
+    assert text[span.start : span.end] == "泰达"
+    span = model_mention(text, 15, 29, "COMPANY", "model", 0.85)
+    assert text[span.start : span.end] == "孚能科技(赣州)股份有限公司"
+
+
 def test_a_name_quoting_a_part_of_itself_keeps_both_quotes():
     text = "是“巨石”工业园的一部分"
     span = model_mention(text, 2, 8, "PARK", "model", 0.85)  # the model's 巨石”工业园
