@@ -281,12 +281,14 @@ def evaluate(
         raise typer.Exit(1)
 
 
+def _corpora(layout: str):
+    """The corpora folder argument of a training command, naming what it reads there."""
+    return Annotated[Path, typer.Argument(help=f"Corpora folder laid out as ../shared/data: {layout}.")]
+
+
 @train_app.command("ner")
 def train_ner(
-    corpora: Annotated[
-        Path,
-        typer.Argument(help="Corpora folder laid out as ../shared/data: msra_ner/msra.tar.gz, cluener2020/train.json."),
-    ] = Path("../shared/data"),
+    corpora: _corpora("msra_ner/msra.tar.gz, cluener2020/train.json") = Path("../shared/data"),
     out: Annotated[Path, typer.Option("--out", "-o", help="Where the trained model goes.")] = Path("models/ner"),
     seed: Annotated[int, typer.Option(help="Seeds the dev split and the training.")] = 0,
     exclude: Annotated[
@@ -338,6 +340,8 @@ def train_ner(
 
       parkgraph train ner ../shared/data --out models/ner
 
+      parkgraph train ner ../shared/data --embeddings build/embeddings.npz --out new-ner
+
       parkgraph train ner ../shared/data --init models/ner --epochs 1 --learn-rate 0.0005 --out new-ner
 
       parkgraph train ner ../shared/data --data-only --out ner-data
@@ -381,10 +385,7 @@ def train_ner(
 
 @train_app.command("embeddings")
 def train_embeddings(
-    corpora: Annotated[
-        Path,
-        typer.Argument(help="Corpora folder laid out as ../shared/data: news_xwlb, msra_ner, cluener2020."),
-    ] = Path("../shared/data"),
+    corpora: _corpora("news_xwlb, msra_ner, cluener2020") = Path("../shared/data"),
     out: Annotated[Path, typer.Option("--out", "-o", help="The vectors file to write (.npz).")] = Path(
         "build/embeddings.npz"
     ),
