@@ -149,7 +149,8 @@ def table(keys: dict[str, int], rows: int, vectors: numpy.ndarray, names: numpy.
     """An embedding table of ``rows`` rows for the ``keys`` (key → row): the pretrained vector
     where there is one, scaled so that the table's spread is torch's default (standard deviation
     1), else NaN (the row keeps its random start)."""
-    scaled = vectors.astype("float32") / max(float(vectors.astype("float32").std()), 1e-6)
+    vectors = vectors.astype("float32")
+    scaled = vectors / max(float(vectors.std()), 1e-6)
     out = numpy.full((rows, vectors.shape[1]), numpy.nan, dtype="float32")
     index = {name: i for i, name in enumerate(names.tolist())}
     for key, row in keys.items():

@@ -49,11 +49,14 @@ def model_mention(
     at its edges (the jieba ``Doc`` keeps spaces outside its tokens, so no entity may start or
     end on one; a quote kept would hide a quoted platform name from the quote filter); none
     for a span across a line break (a name broken over two lines is a broken page)."""
-    while start < end and (text[start].isspace() or text[start] in EDGE_PUNCTUATION):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
-        end -= 1
-    start, end = _without_unpaired_brackets(text, start, end)
+    edges = None
+    while edges != (start, end):
+        edges = start, end
+        while start < end and (text[start].isspace() or text[start] in EDGE_PUNCTUATION):
+            start += 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in EDGE_PUNCTUATION):
+            end -= 1
+        start, end = _without_unpaired_brackets(text, start, end)
     if start == end or "\n" in text[start:end] or text.startswith(ANAPHORIC_OPENINGS, start):
         return None
     start, end = _with_quotes_balanced(text, start, end)
@@ -77,10 +80,6 @@ def _without_unpaired_brackets(text: str, start: int, end: int) -> tuple[int, in
             end -= 1
         elif name.startswith(opening) and name.count(opening) > name.count(closing):
             start += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
     return start, end
 
 

@@ -74,14 +74,15 @@ class _Dictionary:
 
     def __init__(self, words: ahocorasick.Automaton) -> None:
         self.words = words
-        self.unseen = log(1) - log(jieba.dt.total)  # jieba's value of a word without a count
+        self.log_total = log(jieba.dt.total)
+        self.unseen = log(1) - self.log_total  # jieba's value of a word without a count
         self.log_counts: dict[str, float | None] = {}
 
     def log_count(self, word: str) -> float | None:
         value = self.log_counts.get(word, self)
         if value is self:
             count = jieba.dt.FREQ.get(word)
-            value = self.log_counts[word] = log(count) - log(jieba.dt.total) if count else None
+            value = self.log_counts[word] = log(count) - self.log_total if count else None
         return value
 
 
