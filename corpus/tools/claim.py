@@ -27,6 +27,7 @@ ORDER = (
     "silver-z",
     "silver-w",
     "silver-v",
+    "silver-u",
 )
 
 

@@ -137,7 +137,12 @@ def main() -> None:
         if doc_id not in taken and clean(doc_id):
             silver_relations.append(doc_id)
             taken.add(doc_id)
-    silver_companies = company_dense(everything, taken, clean, rng)[:COMPANY_DENSE_ITEMS]
+    firm = firm_pattern()
+    silver_companies = company_dense(everything, taken, clean, rng, firm)[:COMPANY_DENSE_ITEMS]
+    used |= set(silver_corpora)
+    silver_corpus_firms = rng.sample(corpus_sentences("msra", "train", used, firm), 250) + rng.sample(
+        corpus_sentences("cluener", "train", used, firm), 250
+    )
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,
@@ -146,6 +151,7 @@ def main() -> None:
         "xwlb_settling": silver_settling,
         "xwlb_relations": silver_relations,
         "xwlb_companies": silver_companies,
+        "corpus_companies": silver_corpus_firms,
     }
     (CORPUS / "draw.json").write_text(
         json.dumps({"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1)
@@ -154,15 +160,14 @@ def main() -> None:
     write_batches(gold, double, silver)
 
 
-# the sixth session's 480 (silver-v000 to v031), the seventh's 480 (v032 to v063), its second 480 (v064 on)
-COMPANY_DENSE_ITEMS = 1440
+# the sixth session's 480 (silver-v000 to v031), the seventh's 480 (v032 to v063), its second 480 (v064
+# to v095), the ninth's 480 (v096 on)
+COMPANY_DENSE_ITEMS = 1920
 
 
-def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Random) -> list[str]:
-    """Items that name at least three firms by a listed or curated short name (比亚迪, 华为; not
-    one jieba counts as an ordinary word: 外汇, 春季) or with 公司/集团, shuffled: news names firms
-    by short names, the tagger's weakest reading (drawn last, so the earlier groups stay as they
-    were)."""
+def firm_pattern() -> re.Pattern:
+    """A firm named by a listed or curated short name (比亚迪, 华为; not one jieba counts as an
+    ordinary word: 外汇, 春季) or with 公司/集团."""
     import jieba
 
     jieba.initialize()
@@ -171,9 +176,15 @@ def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Ra
     for file in ("listed_companies.tsv", "famous_companies.tsv"):
         rows = (line.split("\t") for line in (lexicon / file).read_text(encoding="utf-8").splitlines()[1:])
         short_names |= {row[1] for row in rows if len(row[1]) >= 2 and jieba.dt.FREQ.get(row[1], 0) < 100}
-    firm = re.compile(
+    return re.compile(
         "|".join(sorted(map(re.escape, short_names), key=len, reverse=True)) + r"|[\u4e00-\u9fff]{2,8}(?:公司|集团)"
     )
+
+
+def company_dense(everything: list[dict], taken: set[str], clean, rng: random.Random, firm: re.Pattern) -> list[str]:
+    """Items that name at least three firms (``firm_pattern``), shuffled: news names firms by short
+    names, the tagger's weakest reading (drawn after the other xwlb groups, so they stay as they
+    were)."""
     dense = [
         f"xwlb-a{i}"
         for i, item in enumerate(everything)
@@ -219,6 +230,8 @@ def write_batches(gold: dict, double: list[str], silver: dict) -> None:
         write_batch(f"silver-w{k:03d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_companies"], 15)):
         write_batch(f"silver-v{k:03d}", ids)
+    for k, ids in enumerate(chunks(silver["corpus_companies"], 50)):
+        write_batch(f"silver-u{k:03d}", ids)
 
 
 if __name__ == "__main__":
