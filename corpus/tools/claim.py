@@ -28,6 +28,7 @@ ORDER = (
     "silver-w",
     "silver-v",
     "silver-u",
+    "silver-l",
 )
 
 
