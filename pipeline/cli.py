@@ -442,6 +442,13 @@ def train_relations(
     ner: Annotated[
         str, typer.Option(help="The tagger whose entities score the dev split end to end: model, none, PATH.")
     ] = "model",
+    read_with: Annotated[
+        str | None,
+        typer.Option(
+            help="Also read the training documents with this tagger's entities (model, PATH), so the "
+            "classifier sees the pairs a tagger's misreadings make; best a tagger that never trained on them."
+        ),
+    ] = None,
 ) -> None:
     """Train the relation classifier (LOCATED_IN, INVESTS_IN) on gold-format documents (needs
     scikit-learn: pip install 'parkgraph[train]'). Takes a few minutes on 2 cores.
@@ -449,6 +456,8 @@ def train_relations(
     Examples:
 
       parkgraph train relations
+
+      parkgraph train relations --read-with model
 
       parkgraph train relations corpus/silver/train.jsonl --without-source xwlb --out /tmp/no-xwlb
     """
@@ -466,7 +475,7 @@ def train_relations(
         raise fail(f"{error}") from error
     documents = [d for d in documents if d.source not in set(without_source or [])]
     try:
-        model = run_training(documents, dev_documents, ner=ner)
+        model = run_training(documents, dev_documents, ner=ner, read_with=read_with)
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -274,15 +274,17 @@ def _score_boundaries(report: Report, gold: set, pred: set) -> None:
             report.boundaries[label].fp += 1
 
 
-def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list[dict], predicted: list[dict]) -> None:
+def name_matcher(doc: GoldDocument, predicted_entities: list[dict]) -> Callable[[str, str, bool], bool]:
+    """``same(predicted_entity, gold_entity, strip)``: whether a predicted entity of ``doc`` is a
+    gold one, as relations are scored. The two share a name as written (any mention's text or the
+    canonical name) or, with ``strip``, once one side's leading places go (江苏苏州新区 = 苏州新区);
+    never both sides' (山东自贸区 and 江苏自贸区 are both 自贸区)."""
     gold_names = _names(
         (e.get("entity") or doc.text[e["start"] : e["end"]], doc.text[e["start"] : e["end"]]) for e in doc.entities
     )
     pred_names = _names((e["entity"], e["text"]) for e in predicted_entities)
 
     def same(pred_entity: str, gold_entity: str, strip: bool) -> bool:
-        """The two share a name as written or, with ``strip``, once one side's leading places go
-        (江苏苏州新区 = 苏州新区); never both sides' (山东自贸区 and 江苏自贸区 are both 自贸区)."""
         predicted, gold = pred_names.get(pred_entity, {pred_entity}), gold_names.get(gold_entity, {gold_entity})
         if predicted & gold:
             return True
@@ -290,6 +292,11 @@ def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list
             with_place_prefixes_stripped(predicted) & gold or predicted & with_place_prefixes_stripped(gold)
         )
 
+    return same
+
+
+def _score_relations(report: Report, doc: GoldDocument, predicted_entities: list[dict], predicted: list[dict]) -> None:
+    same = name_matcher(doc, predicted_entities)
     by_place = doc.park_places is not None
     unmatched = [g for g in doc.relations if not (by_place and g["relation"] == "PARK_IN")]
     places_left = {park: places for park, places in (doc.park_places or {}).items() if places}

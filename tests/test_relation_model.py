@@ -131,3 +131,29 @@ def test_training_without_the_built_silver_says_how_to_build_it(monkeypatch, tmp
     monkeypatch.setattr(pipeline.train, "SILVER", tmp_path / "train.jsonl")
     result = CliRunner().invoke(app, ["train", "relations", "--out", str(tmp_path / "model")])
     assert result.exit_code == 2 and "corpus/tools/build.py" in result.output.replace("\n", "")
+
+
+def test_tagged_examples_label_the_taggers_pairs_as_evaluation_scores_them():
+    from pipeline.relations.training import tagged_examples
+
+    text = "星海科技有限公司进驻了苏州工业园区。蓝鲸科技有限公司的代表参观了苏州工业园区。"
+    gold = document(
+        "d",
+        text,
+        [
+            ("星海科技有限公司", "COMPANY"),
+            ("苏州工业园区", "PARK"),
+            ("蓝鲸科技有限公司", "COMPANY"),
+            ("苏州工业园区", "PARK"),
+        ],
+        [("星海科技有限公司", "LOCATED_IN", "中新苏州工业园区")],
+    )
+    for mention in gold.entities[1::2]:  # the annotation names the park by a name the text never writes
+        mention["entity"] = "中新苏州工业园区"
+    data = tagged_examples("none", [gold])  # the rules' reading
+    labels = {pair: label for pair, label in zip(data.pairs, data.labels["LOCATED_IN"])}
+    # a pair is matched to the annotation as `parkgraph evaluate` matches a relation: by any name
+    assert labels == {
+        ("d", "星海科技有限公司", "苏州工业园区"): 1,
+        ("d", "蓝鲸科技有限公司", "苏州工业园区"): 0,
+    }
