@@ -11,7 +11,9 @@ Silver: the other eligible xwlb park items (at most 2,000 characters), xwlb item
 word that name a company, corpus sentences with an organisation, the remaining park items, then
 items the archive does not mark as park items that name a park by another word (科技园, 片区 …)
 and a company settling or investing (``OTHER_PARK_WORD``, ``SETTLING``); none of them a gold
-document or a near-duplicate of one (``near_duplicate``).
+document or a near-duplicate of one (``near_duplicate``). Drawn after those, so they stay as they
+were: company-dense items (``company_dense``), corpus sentences that name a firm
+(``firm_pattern``) and the park items of 2,000 to 6,000 characters.
 """
 
 from __future__ import annotations
