@@ -443,10 +443,11 @@ def train_relations(
         str, typer.Option(help="The tagger whose entities score the dev split end to end: model, none, PATH.")
     ] = "model",
     read_with: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             help="Also read the training documents with this tagger's entities (model, PATH), so the "
-            "classifier sees the pairs a tagger's misreadings make; best a tagger that never trained on them."
+            "classifier sees the pairs a tagger's misreadings make; TAGGER=DOCS.jsonl reads only the "
+            "documents of DOCS.jsonl (repeatable: best each document read by a tagger that never trained on it)."
         ),
     ] = None,
 ) -> None:
@@ -458,6 +459,8 @@ def train_relations(
       parkgraph train relations
 
       parkgraph train relations --read-with model
+
+      parkgraph train relations --read-with tagger-a/=half-b.jsonl --read-with tagger-b/=half-a.jsonl
 
       parkgraph train relations corpus/silver/train.jsonl --without-source xwlb --out /tmp/no-xwlb
     """
@@ -475,12 +478,24 @@ def train_relations(
         raise fail(f"{error}") from error
     documents = [d for d in documents if d.source not in set(without_source or [])]
     try:
-        model = run_training(documents, dev_documents, ner=ner, read_with=read_with)
+        readings = [_reading(option) for option in read_with or []]
+    except GoldError as error:
+        raise fail(f"--read-with: {error}") from error
+    try:
+        model = run_training(documents, dev_documents, ner=ner, read_with=readings)
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)
     model.save(out / "weights.json")
     console.print(f"relation model → {out}/weights.json; pair F1 (cross-validated and dev) {model.card['pair_f1']}")
+
+
+def _reading(option: str) -> tuple[str, set[str] | None]:
+    """``TAGGER`` or ``TAGGER=DOCS.jsonl``: a tagger, and the ids of the documents it reads (None: all)."""
+    from .gold import load_gold
+
+    tagger, _, documents = option.partition("=")
+    return tagger, None if not documents else {d.doc_id for d in load_gold(Path(documents))}
 
 
 def _graph(folder: Path):

@@ -157,3 +157,17 @@ def test_tagged_examples_label_the_taggers_pairs_as_evaluation_scores_them():
         ("d", "星海科技有限公司", "苏州工业园区"): 1,
         ("d", "蓝鲸科技有限公司", "苏州工业园区"): 0,
     }
+
+
+def test_read_with_names_a_documents_file_it_cannot_read(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import pipeline.train
+    from pipeline.cli import app
+
+    silver = tmp_path / "train.jsonl"
+    silver.write_text("")
+    monkeypatch.setattr(pipeline.train, "SILVER", silver)
+    missing = tmp_path / "half.jsonl"
+    result = CliRunner().invoke(app, ["train", "relations", str(silver), "--read-with", f"model={missing}"])
+    assert result.exit_code == 2 and "half.jsonl" in result.output.replace("\n", "")

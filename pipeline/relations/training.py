@@ -270,7 +270,7 @@ def train(
     dev_docs: list[GoldDocument],
     cs: tuple[float, ...] = (0.1, 0.3, 1.0, 3.0),
     ner: str = "model",
-    read_with: str | None = None,
+    read_with: Iterable[tuple[str, set[str] | None]] = (),
 ) -> RelationModel:
     """Fit on ``train_docs`` for each regularisation strength in ``cs``; keep the one that decides
     best, with each type's threshold set where it does best. "Best" adds two F1s: over entity
@@ -279,14 +279,17 @@ def train(
     relations of the silver and 35 of dev, where dev's alone swung the choice between runs), and
     end to end on the dev split with the ``ner`` tagger's entities (what a user gets: pairs of
     wrongly cut names crowd the candidates, and the best threshold moves). The card records the
-    data, the choice and the scores. With ``read_with`` (a tagger), the training documents are
-    read a second time with that tagger's entities (``tagged_examples``) and both readings train."""
+    data, the choice and the scores. Each ``read_with`` (a tagger, and the ids of the documents
+    it reads, or None: all of them) reads the training documents a second time with its entities
+    (``tagged_examples``), and both readings train: best each document read by a tagger that never
+    trained on it."""
     import pipeline
 
     nlp = pipeline.load(ner="none")
     train_set, dev_set = examples(nlp, train_docs), examples(nlp, dev_docs)
-    if read_with is not None:
-        train_set = train_set + tagged_examples(read_with, train_docs)
+    readings = list(read_with)
+    for tagger, ids in readings:
+        train_set = train_set + tagged_examples(tagger, [d for d in train_docs if ids is None or d.doc_id in ids])
     sources = {d.doc_id: d.source for d in train_docs}
     dev_end_to_end = ParsedDev.of(dev_docs, ner)
     best: tuple[float, RelationModel | None] = (-1.0, None)
@@ -311,7 +314,11 @@ def train(
     model = best[1]
     model.card.update(
         training_documents=len(train_docs),
-        training_readings=["annotated entities"] + ([f"entities of the tagger {read_with}"] if read_with else []),
+        training_readings=["annotated entities"]
+        + [
+            f"entities of the tagger {tagger} ({'all' if ids is None else len(ids)} documents)"
+            for tagger, ids in readings
+        ],
         training_sources=dict(Counter(sources.values())),
         dev_documents=len(dev_docs),
         dev_pairs=len(set(dev_set.pairs)),
