@@ -30,7 +30,7 @@ from .rules import extract_relations
 class Examples:
     features: list[dict[str, float]] = field(default_factory=list)
     labels: dict[str, list[int]] = field(default_factory=lambda: {t: [] for t in TYPES})
-    pairs: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, actor, park), gold names
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, actor, park), gold names if known
     rule_outcomes: Counter = field(default_factory=Counter)  # (rule method, right?) of the rules' relations
 
     def __add__(self, other: Examples) -> Examples:
