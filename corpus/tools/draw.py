@@ -148,6 +148,11 @@ def main() -> None:
     # park items longer than every earlier group's limit (round-ups naming many parks and firms)
     long_items = [i for i, item in enumerate(sources.xwlb("p")) if 2000 < len(item["text"]) <= 6000]
     silver_long = [d for d in (f"xwlb-p{i}" for i in long_items) if d not in taken and clean(d)]
+    # a second 500 firm sentences, drawn last so every group above stays as it was
+    used |= set(silver_corpus_firms)
+    silver_corpus_firms_2 = rng.sample(corpus_sentences("msra", "train", used, firm), 250) + rng.sample(
+        corpus_sentences("cluener", "train", used, firm), 250
+    )
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,
@@ -158,6 +163,7 @@ def main() -> None:
         "xwlb_companies": silver_companies,
         "corpus_companies": silver_corpus_firms,
         "xwlb_park_long": silver_long,
+        "corpus_companies_2": silver_corpus_firms_2,
     }
     (CORPUS / "draw.json").write_text(
         json.dumps({"seed": SEED, "gold": gold, "double": double, "silver": silver}, ensure_ascii=False, indent=1)
@@ -240,6 +246,8 @@ def write_batches(gold: dict, double: list[str], silver: dict) -> None:
         write_batch(f"silver-u{k:03d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_park_long"], 3)):
         write_batch(f"silver-l{k:03d}", ids)
+    for k, ids in enumerate(chunks(silver["corpus_companies_2"], 50)):
+        write_batch(f"silver-u{k + 10:03d}", ids)
 
 
 if __name__ == "__main__":
