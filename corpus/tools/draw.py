@@ -13,7 +13,7 @@ items the archive does not mark as park items that name a park by another word (
 and a company settling or investing (``OTHER_PARK_WORD``, ``SETTLING``); none of them a gold
 document or a near-duplicate of one (``near_duplicate``). Drawn after those, so they stay as they
 were: company-dense items (``company_dense``), corpus sentences that name a firm
-(``firm_pattern``) and the park items of 2,000 to 6,000 characters.
+(``firm_pattern``), the park items of 2,000 to 6,000 characters, and a second group of firm sentences.
 """
 
 from __future__ import annotations
