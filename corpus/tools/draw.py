@@ -142,17 +142,13 @@ def main() -> None:
     firm = firm_pattern()
     silver_companies = company_dense(everything, taken, clean, rng, firm)[:COMPANY_DENSE_ITEMS]
     used |= set(silver_corpora)
-    silver_corpus_firms = rng.sample(corpus_sentences("msra", "train", used, firm), 250) + rng.sample(
-        corpus_sentences("cluener", "train", used, firm), 250
-    )
+    silver_corpus_firms = firm_sentences(used, firm, rng)
     # park items longer than every earlier group's limit (round-ups naming many parks and firms)
     long_items = [i for i, item in enumerate(sources.xwlb("p")) if 2000 < len(item["text"]) <= 6000]
     silver_long = [d for d in (f"xwlb-p{i}" for i in long_items) if d not in taken and clean(d)]
     # a second 500 firm sentences, drawn last so every group above stays as it was
     used |= set(silver_corpus_firms)
-    silver_corpus_firms_2 = rng.sample(corpus_sentences("msra", "train", used, firm), 250) + rng.sample(
-        corpus_sentences("cluener", "train", used, firm), 250
-    )
+    silver_corpus_firms_2 = firm_sentences(used, firm, rng)
     silver = {
         "xwlb_park": silver_xwlb,
         "xwlb_other": silver_negative,
@@ -190,6 +186,13 @@ def firm_pattern() -> re.Pattern:
         short_names |= {row[1] for row in rows if len(row[1]) >= 2 and jieba.dt.FREQ.get(row[1], 0) < 100}
     return re.compile(
         "|".join(sorted(map(re.escape, short_names), key=len, reverse=True)) + r"|[\u4e00-\u9fff]{2,8}(?:公司|集团)"
+    )
+
+
+def firm_sentences(used: set[str], firm: re.Pattern, rng: random.Random) -> list[str]:
+    """250 MSRA and 250 CLUENER training sentences that name a firm (``firm_pattern``), none in ``used``."""
+    return rng.sample(corpus_sentences("msra", "train", used, firm), 250) + rng.sample(
+        corpus_sentences("cluener", "train", used, firm), 250
     )
 
 
@@ -242,12 +245,10 @@ def write_batches(gold: dict, double: list[str], silver: dict) -> None:
         write_batch(f"silver-w{k:03d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_companies"], 15)):
         write_batch(f"silver-v{k:03d}", ids)
-    for k, ids in enumerate(chunks(silver["corpus_companies"], 50)):
+    for k, ids in enumerate(chunks(silver["corpus_companies"] + silver["corpus_companies_2"], 50)):
         write_batch(f"silver-u{k:03d}", ids)
     for k, ids in enumerate(chunks(silver["xwlb_park_long"], 3)):
         write_batch(f"silver-l{k:03d}", ids)
-    for k, ids in enumerate(chunks(silver["corpus_companies_2"], 50)):
-        write_batch(f"silver-u{k + 10:03d}", ids)
 
 
 if __name__ == "__main__":
