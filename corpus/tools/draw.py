@@ -143,7 +143,7 @@ def main() -> None:
     silver_companies = company_dense(everything, taken, clean, rng, firm)[:COMPANY_DENSE_ITEMS]
     used |= set(silver_corpora)
     silver_corpus_firms = firm_sentences(used, firm, rng)
-    # park items longer than every earlier group's limit (round-ups naming many parks and firms)
+    # park items longer than every earlier group's limit (mostly inspection tours, it turned out)
     long_items = [i for i, item in enumerate(sources.xwlb("p")) if 2000 < len(item["text"]) <= 6000]
     silver_long = [d for d in (f"xwlb-p{i}" for i in long_items) if d not in taken and clean(d)]
     # a second 500 firm sentences, drawn last so every group above stays as it was
@@ -169,7 +169,7 @@ def main() -> None:
 
 
 # the sixth session's 480 (silver-v000 to v031), the seventh's 480 (v032 to v063), its second 480 (v064
-# to v095), the ninth's 480 (v096 on)
+# to v095); the ninth asked for 480 more and got the last 153 (v096 to v105)
 COMPANY_DENSE_ITEMS = 1920
 
 
