@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .charnet import windows
 from .emit import OutputBusy, OutputFolder
 from .inputs import Document, iter_documents
 from .publish import publish
@@ -71,18 +72,10 @@ def get_pipeline(settings: Settings = DEFAULT_SETTINGS) -> Language:
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
-    """(offset, piece) cuts of ``text`` no longer than ``limit``, at a sentence end when one is near."""
-    if len(text) <= limit:
-        return [(0, text)]
-    out, start = [], 0
-    while start < len(text):
-        end = min(len(text), start + limit)
-        if end < len(text):
-            cut = max((m.end() for m in re.finditer(r"[。！？!?\n]", text[start + limit // 2 : end])), default=None)
-            end = start + limit // 2 + cut if cut else end
-        out.append((start, text[start:end]))
-        start = end
-    return out
+    """(offset, piece) cuts of ``text`` no longer than ``limit``: at a sentence end when one is in
+    the last half of the piece, else at a clause end (，、：), so a name is cut only in text with
+    neither (``charnet.windows``, which cuts the tagger's windows the same way)."""
+    return [(start, text[start:end]) for start, end in windows(text, limit)]
 
 
 def parse_document(nlp: Language, document: Document) -> DocumentResult:
@@ -347,6 +340,7 @@ def extract(
     Raises :class:`UsageError` before anything in ``out`` changes when the run cannot start, and
     :class:`Terminated` on SIGTERM, after stopping the workers."""
     check_options(workers, min_confidence, engine)
+    inputs = list(inputs)
     workers = workers or os.cpu_count() or 1
     settings = Settings(ner, prefer, min_confidence, relations)
     result = BatchResult()
@@ -366,9 +360,16 @@ def extract(
     with _terminate_on_sigterm():
         executor = None
         try:
-            documents = iter_documents(inputs, exclude=[folder.path], on_duplicate=renamed)
+            documents = iter_documents(
+                inputs,
+                exclude=[folder.path],
+                on_duplicate=renamed,
+                on_skip=lambda path, why: warn(f"{path} not read: {why}"),
+            )
             stream = batches(documents, lambda d: 0 if folder.is_done(d) else len(d.text))
             first, second = next(stream, None), next(stream, None)
+            if first is None:  # nothing to write: an earlier run's output stays as it was
+                raise UsageError(f"no input documents in {', '.join(map(str, inputs))} (.txt, .md, .html, .jsonl)")
             # one batch is not worth starting processes for
             executor = _executor(engine, workers if second is not None else 1, scheduler, settings)
         except BaseException:

@@ -106,7 +106,9 @@ def extract(
         list[Path],
         typer.Argument(
             help=".txt/.md/.html files, folders (recursive), .jsonl files (one {'text','doc_id'} a line), "
-            "or - for standard input (JSON lines if it starts with {, else one text)."
+            "or - for standard input (JSON lines if its first line is a JSON object, else one text).",
+            # an unreadable file gets its error row and the others go on, as inside a folder
+            readable=False,
         ),
     ],
     out: Annotated[
@@ -247,6 +249,8 @@ def evaluate(
       parkgraph evaluate ../shared/data/msra_ner/msra.tar.gz::test --format bio --report reports/msra
     """
     _check_ner(ner, prefer)
+    if report is not None and report.exists() and not report.is_dir():
+        raise fail(f"--report {report} is a file, not a folder")
     from . import corpora
     from .evaluate import evaluate as score_folder
     from .evaluate import predict, score, to_markdown
@@ -271,9 +275,12 @@ def evaluate(
         title = f"Evaluation of {predictions} against {gold}"
     markdown, data = to_markdown(result, title), result.as_dict()
     if report:
-        report.mkdir(parents=True, exist_ok=True)
-        (report / "evaluation.md").write_text(markdown, encoding="utf-8")
-        (report / "evaluation.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        try:
+            report.mkdir(parents=True, exist_ok=True)
+            (report / "evaluation.md").write_text(markdown, encoding="utf-8")
+            (report / "evaluation.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        except OSError as error:
+            raise fail(f"--report {report}: cannot write ({error.strerror or error})") from None
     print(json.dumps(data, ensure_ascii=False, indent=1) if as_json else markdown)
     entity_f1 = data["entities"]["micro" if fmt == "jsonl" else "micro_all_labels"]["f1"]
     relation_f1 = data["relations"]["micro"]["f1"] if fmt == "jsonl" else 1.0

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .inputs import Document
+from .inputs import RUN_FILE, Document
 from .rows import TABLES, DocumentResult, content_hash, document_row, jsonl
 
 
@@ -118,7 +118,8 @@ DERIVED_FILES = (  # what publishing builds from the tables
     "parks.svg",
     *(f"{table}.{fmt}" for table in TABLES for fmt in ("csv", "parquet")),
 )
-RUN_FILE = "run.json"  # the settings the tables were made with: resume reuses rows only under the same
+# RUN_FILE (inputs.py) holds the settings the tables were made with: resume reuses rows only
+# under the same settings
 RESUME_DIR = ".resume"
 LOCK_FILE = ".lock"
 

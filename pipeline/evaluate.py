@@ -225,7 +225,7 @@ def predict(
 
 def _rows(chunks) -> list[dict[str, Any]]:
     """Table rows from a document result's JSONL chunks (bytes, split anywhere)."""
-    return [json.loads(line) for line in b"".join(chunks).decode("utf-8").splitlines() if line]
+    return [json.loads(line) for line in b"".join(chunks).split(b"\n") if line.strip()]
 
 
 def scored_spans(entities: list[dict]) -> set[tuple[int, int, str]]:

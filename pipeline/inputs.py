@@ -50,15 +50,28 @@ def decode(data: bytes) -> tuple[str, str | None]:
                 return data.decode(encoding), None
             except UnicodeDecodeError as error:
                 return "", f"undecodable {encoding} text: {error.reason} at byte {error.start}"
+    invalid = None
     if b"\x00" not in data:
         try:
             return data.decode("utf-8"), None
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as error:
+            invalid = error.start
+        if _few_invalid_bytes(data):
+            # UTF-8 but for a stray bad byte (a truncated copy, one corrupt character): each bad
+            # byte becomes U+FFFD and the rest is kept (a guessed code page reads it all as mojibake)
+            return data.decode("utf-8", "replace"), None
     best = from_bytes(data).best()
     if best is None or (b"\x00" in data and not best.encoding.startswith("utf_16")):
-        return "", "binary or undecodable content (no text encoding fits)"
+        where = f"not UTF-8 from byte {invalid}, and " if invalid is not None else ""
+        return "", f"binary or undecodable content ({where}no text encoding fits)"
     return str(best), None
+
+
+def _few_invalid_bytes(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 but for a few bad bytes (two, or one in two thousand): text in
+    GBK or Big5 breaks UTF-8 at nearly every Chinese character."""
+    replaced = len(data.decode("utf-8", "replace")) - len(data.decode("utf-8", "ignore"))
+    return replaced <= max(2, len(data) // 2000)
 
 
 class _TextExtractor(HTMLParser):
@@ -130,6 +143,8 @@ def read_text_file(path: Path, doc_id: str | None = None) -> Document:
     if not error and (path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)):
         text = html_to_text(text)
         return _document(doc_id, path, text, None if text.strip() else "HTML page without text", "html")
+    if not error and not text.strip():  # U+3000 and other spaces a byte strip does not see
+        error = "empty file (only whitespace)"
     return _document(doc_id, path, text, error)
 
 
@@ -175,20 +190,46 @@ def read_jsonl(path: Path, stem: str | None = None, handle: BinaryIO | None = No
 
 
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+# written by emit.OutputFolder into every output folder, beside its documents.jsonl: a folder
+# holding both is an earlier run's output, whose tables are never read back as news
+RUN_FILE = "run.json"
+
+Skipped = Callable[[Path, str], None]  # told of a path a folder input does not read, and why
 
 
-def _walk(root: Path, exclude: tuple[Path, ...]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Input files under ``root`` (in path order) and the paths that could not be read, with why:
-    an unreadable subfolder or a dangling link is an error row, never silently skipped."""
+def is_output_folder(folder: Path) -> bool:
+    return (folder / RUN_FILE).is_file() and (folder / "documents.jsonl").is_file()
+
+
+def _walk(root: Path, exclude: tuple[Path, ...], on_skip: Skipped) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Input files under ``root`` (in path order, through symbolic links to folders) and the
+    paths that could not be read, with why: an unreadable subfolder, a dangling link or a pipe is
+    an error row, never silently skipped. Earlier runs' output folders and links back to a
+    folder already read are not input: ``on_skip`` is told."""
     files, problems = [], []
+    if is_output_folder(root):
+        on_skip(root, "an earlier run's output folder (run.json, documents.jsonl)")
+        return files, problems
 
     def unreadable(error: OSError) -> None:
         problems.append((Path(error.filename), f"cannot read folder: {error.strerror}"))
 
-    for folder, dirs, names in os.walk(root, onerror=unreadable):
+    visited = {root.resolve()}
+    for folder, dirs, names in os.walk(root, onerror=unreadable, followlinks=True):
         here = Path(folder)
-        # the output folder (and everything the run writes) is never input
-        dirs[:] = [d for d in dirs if not _inside(here / d, exclude)]
+        kept = []
+        for name in sorted(dirs):
+            sub = here / name
+            if _inside(sub, exclude):  # the output folder (and everything the run writes)
+                continue
+            if is_output_folder(sub):
+                on_skip(sub, "an earlier run's output folder (run.json, documents.jsonl)")
+            elif sub.resolve() in visited:
+                on_skip(sub, f"a link to {sub.resolve()}, a folder read already")
+            else:
+                visited.add(sub.resolve())
+                kept.append(name)
+        dirs[:] = kept
         for name in names:
             path = here / name
             if path.suffix.lower() not in INPUT_SUFFIXES or _inside(path, exclude):
@@ -197,6 +238,8 @@ def _walk(root: Path, exclude: tuple[Path, ...]) -> tuple[list[Path], list[tuple
                 files.append(path)
             elif not path.exists():
                 problems.append((path, "dangling symbolic link"))
+            else:  # opening a pipe found in a folder would wait for a writer that may never come
+                problems.append((path, "not a regular file (a pipe, socket or device)"))
     return sorted(files), problems
 
 
@@ -215,22 +258,32 @@ STDIN = "-"  # as an input: standard input
 
 
 def read_stdin() -> Iterator[Document]:
-    """Standard input: JSON lines when it starts with ``{``, else one text (doc_id ``stdin``)."""
-    data = sys.stdin.buffer.read()
-    if data.lstrip(b" \t\r\n" + codecs.BOM_UTF8).startswith(b"{"):
-        yield from read_jsonl(Path("stdin"), handle=BytesIO(data))
+    """Standard input (``read_stream``, doc_id ``stdin``)."""
+    yield from read_stream(sys.stdin.buffer.read(), "stdin")
+
+
+def read_stream(data: bytes, name: str, source: str | Path | None = None) -> Iterator[Document]:
+    """A stream without a file name to go by (standard input, a pipe such as ``<(zcat a.gz)``):
+    JSON lines when its first line is a JSON object, else one text with doc_id ``name``."""
+    first = data.lstrip(b" \t\r\n" + codecs.BOM_UTF8).split(b"\n", 1)[0]
+    try:
+        is_jsonl = isinstance(json.loads(first.decode("utf-8-sig")), dict)
+    except _BAD_LINE:
+        is_jsonl = False
+    if is_jsonl:
+        yield from read_jsonl(Path(name), handle=BytesIO(data))
         return
     text, error = decode(data)
-    yield _document("stdin", "stdin", text, error or (None if text.strip() else "empty text"))
+    yield _document(name, source or name, text, error or (None if text.strip() else "empty text"))
 
 
-def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...]) -> Iterator[Document]:
+def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...], on_skip: Skipped) -> Iterator[Document]:
     for item in inputs:
         path = Path(item)
         if str(item) == STDIN:
             yield from read_stdin()
         elif path.is_dir():
-            files, problems = _walk(path, exclude)
+            files, problems = _walk(path, exclude, on_skip)
             for bad, reason in problems:
                 yield _document(_relative_id(bad, path) if bad != path else path.name, bad, error=reason)
             for file in files:
@@ -239,6 +292,13 @@ def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...]) -> Itera
             continue
         elif path.is_file():
             yield from _read(path, path.stem)
+        elif path.exists():  # named on the command line: a pipe (<(…)) or a device, read as a stream
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                yield _document(path.stem, path, error=f"cannot read: {error.strerror}")
+            else:
+                yield from read_stream(data, path.stem, path)
         elif path.is_symlink():
             yield _document(path.stem, path, error="dangling symbolic link")
         else:
@@ -256,12 +316,15 @@ def iter_documents(
     inputs: Iterable[str | Path],
     exclude: Iterable[str | Path] = (),
     on_duplicate: Callable[[str, str, str], None] | None = None,
+    on_skip: Skipped | None = None,
 ) -> Iterator[Document]:
     """Documents from files and folders (recursively, in path order), lazily; nothing inside
-    ``exclude`` (the output folder) is read. Every ``doc_id`` is unique in the run: a repeated
-    one gets ``#2``, ``#3`` … and ``on_duplicate(id, new id, source)`` is told."""
+    ``exclude`` (the output folder) is read, and ``on_skip(path, why)`` is told of the folders a
+    folder input leaves out (``_walk``). Every ``doc_id`` is unique in the run: a repeated one
+    gets ``#2``, ``#3`` … and ``on_duplicate(id, new id, source)`` is told."""
     seen: set[str] = set()
-    for document in _documents(inputs, tuple(Path(p).resolve() for p in exclude)):
+    excluded = tuple(Path(p).resolve() for p in exclude)
+    for document in _documents(inputs, excluded, on_skip or (lambda path, why: None)):
         if document.doc_id in seen:
             n = 2
             while f"{document.doc_id}#{n}" in seen:

@@ -7,6 +7,7 @@ written out against the text exactly as read (ANNOTATION.md, "Offsets everywhere
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import opencc
@@ -14,21 +15,36 @@ import opencc
 _T2S = opencc.OpenCC("t2s")
 
 
+# Never inside a name, so the models see a space there: control and format characters (an
+# ANSI colour code, a zero-width space), private-use code points, and symbols (emoji, ★, ■,
+# U+FFFD for an undecodable byte). Read as letters they were glued to the company next to them.
+BOUNDARY_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "So"})
+
+
 class _WidthFolding(dict):
     """A ``str.translate`` table: full-width and compatibility forms to their plain one-character
-    equivalent (Ａ→A, （→(), each character worked out the first time it is seen."""
+    equivalent (Ａ→A, （→(), characters of ``BOUNDARY_CATEGORIES`` to a space, each character
+    worked out the first time it is seen."""
 
     def __missing__(self, code: int) -> int:
-        folded = unicodedata.normalize("NFKC", chr(code)) if code >= 0x2000 else chr(code)
-        self[code] = ord(folded) if len(folded) == 1 else code
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char) if code >= 0x2000 else char
+        if len(folded) != 1:  # ㈱ → (株) would move every offset after it
+            folded = char
+        if unicodedata.category(folded) in BOUNDARY_CATEGORIES and not folded.isspace():
+            folded = " "
+        self[code] = ord(folded)
         return self[code]
 
 
 _WIDTH_FOLDING = _WidthFolding()
+_ASCII_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f]")  # not the whitespace ones (\t \n \r \x0b-\x0c \x1c-\x1f)
 
 
 def _fold_width(text: str) -> str:
-    return text if text.isascii() else text.translate(_WIDTH_FOLDING)
+    if text.isascii():
+        return text.translate(_WIDTH_FOLDING) if _ASCII_CONTROL.search(text) else text
+    return text.translate(_WIDTH_FOLDING)
 
 
 def to_simplified(text: str) -> str:

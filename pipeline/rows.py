@@ -41,23 +41,33 @@ def entity_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None)
 
 def relation_rows(doc: Doc, doc_id: str, offset: int = 0, text: str | None = None) -> list[dict[str, Any]]:
     text = doc.text if text is None else text
-    return [
-        {
-            "doc_id": doc_id,
-            "relation": r.relation,
-            "head": r.head,
-            "head_label": r.head_label,
-            "tail": r.tail,
-            "tail_label": r.tail_label,
-            "amount": r.amount,
-            "evidence": text[r.evidence_start : r.evidence_end].strip(),
-            "evidence_start": r.evidence_start + offset,
-            "evidence_end": r.evidence_end + offset,
-            "method": r.method,
-            "confidence": r.confidence,
-        }
-        for r in doc._.relations or []
-    ]
+    rows = []
+    for r in doc._.relations or []:
+        start, end = stripped(text, r.evidence_start, r.evidence_end)
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "relation": r.relation,
+                "head": r.head,
+                "head_label": r.head_label,
+                "tail": r.tail,
+                "tail_label": r.tail_label,
+                "amount": r.amount,
+                "evidence": text[start:end],
+                "evidence_start": start + offset,
+                "evidence_end": end + offset,
+                "method": r.method,
+                "confidence": r.confidence,
+            }
+        )
+    return rows
+
+
+def stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start``, ``end`` moved past the whitespace at the edges of ``text[start:end]`` (a
+    paragraph's 　　 indent), so the evidence and its offsets name the same characters."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())
 
 
 def content_hash(text: str) -> str:

@@ -211,6 +211,14 @@ def test_pieces_cut_long_texts_at_sentence_ends():
     assert [o for o, _ in cut] == [0, 71, 142] and all(len(p) <= 100 for _, p in cut)
 
 
+def test_pieces_without_sentence_ends_are_cut_at_clause_ends_not_inside_names():
+    clause = "合肥国盾量子科技股份有限公司入驻中关村软件园，"
+    text = clause * 20
+    cut = pieces(text, limit=100)
+    assert "".join(p for _, p in cut) == text
+    assert all(p.endswith("，") for _, p in cut[:-1]) and all(len(p) <= 100 for _, p in cut)
+
+
 def test_csv_and_parquet_copies_have_the_same_columns(tmp_path):
     out = tmp_path / "out"
     extract([SEED], out, formats=("csv", "parquet"), workers=1)

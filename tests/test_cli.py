@@ -4,9 +4,11 @@ import subprocess
 import sys
 
 import networkx as nx
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.gold import load_gold
 from pipeline.rows import TABLE_COLUMNS
 
 from .conftest import GOLD, ROOT, SEED
@@ -54,6 +56,40 @@ def test_evaluate_rejects_a_malformed_gold_file(tmp_path):
     assert "gold.jsonl:1" in result.output and "outside the text" in result.output
 
 
+@pytest.mark.parametrize(
+    ("lines", "reason"),
+    [
+        (['{"text": "abc", "entities": [5]}'], "is not an object"),
+        (['{"text": "abc", "entities": [{"start": "0", "end": 2, "label": "ORG"}]}'], "must be integers"),
+        (['{"text": "abc", "relations": [7]}'], "is not an object"),
+        (['{"text": "abc", "park_places": {"P": [null, 3]}}'], "park_places"),
+        (['{"text": "abc", "n": ' + "1" * 5000 + "}"], "not JSON"),
+        (["[" * 100_000], "not JSON"),
+        (['{"doc_id": "g", "text": "abc"}', '{"doc_id": "g", "text": "xyz"}'], "repeats line 1"),
+        ([""], "no gold documents"),
+    ],
+)
+def test_malformed_gold_is_one_line_and_exit_2(tmp_path, lines, reason):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(gold)])
+    assert result.exit_code == 2 and reason in result.output and result.exception.__class__ is SystemExit
+
+
+def test_gold_reads_line_separators_inside_texts_and_ids_as_extract_does(tmp_path):
+    text = "成都云帆科技有限公司\u2028位于天府软件园\x85。"
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc_id": 0, "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (document,) = load_gold(gold)
+    assert (document.doc_id, document.text) == ("0", text)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["extract", str(gold), "--out", str(out), "-q", "--ner", "none"]).exit_code == 0
+    result = runner.invoke(app, ["evaluate", str(gold), str(out), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["missing_predictions"] == []
+    assert runner.invoke(app, ["evaluate", str(gold), "--ner", "none", "--json"]).exit_code == 0
+    assert runner.invoke(app, ["evaluate", str(gold), "--report", str(SEED)]).exit_code == 2
+
+
 def test_graph_commands(tmp_path):
     out = tmp_path / "out"
     assert runner.invoke(app, ["extract", str(SEED), "--out", str(out), "-q"]).exit_code == 0
@@ -96,6 +132,10 @@ def test_extract_reads_standard_input_and_quiet_prints_nothing(tmp_path):
     assert result.exit_code == 0
     documents = (tmp_path / "lines" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["doc_id"] for line in documents] == ["n0", "n1", "n2"]
+    braced = "{重要公告}" + text + "\n第二行。\n"  # a text that opens with a brace is still a text
+    result = runner.invoke(app, ["extract", "-", "--out", str(tmp_path / "braced"), "-q"], input=braced)
+    (document,) = [json.loads(line) for line in (tmp_path / "braced" / "documents.jsonl").open(encoding="utf-8")]
+    assert result.exit_code == 0 and (document["doc_id"], document["chars"]) == ("stdin", len(braced))
 
 
 def test_graph_views_print_tables_and_json(tmp_path):

@@ -467,6 +467,88 @@ def test_15_unreadable_folders_dangling_links_and_empty_jsonl_get_error_rows(tmp
     assert docs["ok"]["status"] == "ok" and "dangling" in docs["gone"]["error"]
 
 
+# ---------------------------------------------------------------- 16. the second review (tenth session)
+
+
+def test_16_a_run_without_documents_leaves_the_previous_output(tmp_path):
+    out = tmp_path / "out"
+    extract([jsonl(tmp_path / "a.jsonl", [{"doc_id": "a", "text": SENTENCE}])], out, workers=1, ner="none")
+    before = tables(out)
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "notes.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(UsageError, match="no input documents"):
+        extract([tmp_path / "nothing"], out, workers=1, ner="none")
+    assert tables(out) == before and (out / "graph.graphml").exists()
+
+
+def test_16_an_earlier_runs_output_and_link_loops_are_not_read_but_linked_folders_are(tmp_path):
+    folder, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    folder.mkdir(), elsewhere.mkdir()
+    (folder / "ok.txt").write_text(SENTENCE, encoding="utf-8")
+    (elsewhere / "linked.txt").write_text(SENTENCE, encoding="utf-8")
+    (folder / "linked").symlink_to(elsewhere)
+    (folder / "loop").symlink_to(folder)
+    extract([folder], folder / "old", workers=1, ner="none")  # an earlier run's output, inside the input
+    skipped = []
+    docs = list(iter_documents([folder], exclude=[tmp_path / "new"], on_skip=lambda p, why: skipped.append(p.name)))
+    assert sorted(d.doc_id for d in docs) == ["linked/linked", "ok"]
+    assert sorted(skipped) == ["loop", "old"]
+
+
+def test_16_a_pipe_named_as_input_is_read_as_json_lines_or_text(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen([sys.executable, "-c", f"open({str(fifo)!r}, 'w', encoding='utf-8').write({SENTENCE!r})"])
+    docs = list(iter_documents([fifo]))
+    writer.wait(timeout=30)
+    assert [(d.doc_id, d.text, d.error) for d in docs] == [("pipe", SENTENCE, None)]
+    os.mkfifo(tmp_path / "in-a-folder.txt")
+    (row,) = iter_documents([tmp_path], exclude=[fifo])
+    assert "not a regular file" in row.error
+
+
+def test_16_an_unreadable_named_file_is_an_error_row_not_the_end_of_the_run(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads the file anyway")
+    locked, good = tmp_path / "locked.txt", tmp_path / "good.txt"
+    locked.write_text(SENTENCE, encoding="utf-8"), good.write_text(SENTENCE, encoding="utf-8")
+    locked.chmod(0)
+    result = runner.invoke(app, ["extract", str(locked), str(good), "--out", str(tmp_path / "out"), "--ner", "none"])
+    docs = {d["doc_id"]: d for d in read(tmp_path / "out", "documents")}
+    assert result.exit_code == 1 and docs["good"]["status"] == "ok" and "cannot read" in docs["locked"]["error"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("　　\n \t".encode(), "empty file"),  # only an ideographic space and other whitespace
+        (("苏州星海科技有限公司" * 50).encode() + b"\xff" + SENTENCE.encode(), None),  # one stray byte
+    ],
+)
+def test_16_whitespace_files_are_empty_and_one_bad_byte_loses_nothing(tmp_path, data, expected):
+    (tmp_path / "a.txt").write_bytes(data)
+    (document,) = iter_documents([tmp_path / "a.txt"])
+    if expected:
+        assert expected in document.error
+    else:
+        assert document.error is None and document.text.endswith(SENTENCE) and "\ufffd" in document.text
+
+
+def test_16_evidence_offsets_name_the_evidence(tmp_path):
+    text = "　　成都云帆科技有限公司位于天府软件园。\n　　该公司成立于2020年。"
+    out = tmp_path / "out"
+    extract([jsonl(tmp_path / "a.jsonl", [{"doc_id": "a", "text": text}])], out, workers=1, ner="none")
+    relations = read(out, "relations")
+    assert relations and all(text[r["evidence_start"] : r["evidence_end"]] == r["evidence"] for r in relations)
+    assert all(not r["evidence"][0].isspace() for r in relations)
+
+
+@pytest.mark.parametrize("junk", ["\x01\x02", "\x1b", "😀😀", "\ufffd", "★"])
+def test_16_control_characters_and_symbols_never_join_a_name(nlp, junk):
+    doc = nlp(junk + "合肥国盾量子科技股份有限公司入驻中关村软件园，投资5亿元。")
+    assert doc.ents and all(e.text.strip() and junk not in e.text for e in doc.ents)
+
+
 # ---------------------------------------------------------------- 9. a document's output is its own
 
 

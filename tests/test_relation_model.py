@@ -166,7 +166,7 @@ def test_read_with_names_a_documents_file_it_cannot_read(monkeypatch, tmp_path):
     from pipeline.cli import app
 
     silver = tmp_path / "train.jsonl"
-    silver.write_text("")
+    silver.write_text('{"doc_id": "d", "text": "苏州星海科技有限公司入驻苏州工业园区。"}\n', encoding="utf-8")
     monkeypatch.setattr(pipeline.train, "SILVER", silver)
     missing = tmp_path / "half.jsonl"
     result = CliRunner().invoke(app, ["train", "relations", str(silver), "--read-with", f"model={missing}"])
