@@ -91,6 +91,10 @@ def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
             progress.stop()
             console.print("[red]terminated[/red]: workers stopped; --resume continues from here")
             raise typer.Exit(128 + 15) from None
+        except KeyboardInterrupt:
+            progress.stop()
+            console.print("[red]interrupted[/red]: workers stopped; --resume continues from here")
+            raise typer.Exit(128 + 2) from None
         except Exception as error:  # noqa: BLE001  (one line, not a traceback: the tables say how far it got)
             progress.stop()
             raise fail(

@@ -290,6 +290,8 @@ def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...], on_skip:
                 yield from _read(file, _relative_id(file, path))
         elif _inside(path, exclude):
             continue
+        elif path.is_file() and path.suffix.lower() == ".json":  # one JSON value, not news text
+            yield _document(path.stem, path, error="a .json file: give documents as JSON Lines (.jsonl) or text")
         elif path.is_file():
             yield from _read(path, path.stem)
         elif path.exists():  # named on the command line: a pipe (<(…)) or a device, read as a stream

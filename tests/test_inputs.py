@@ -45,3 +45,9 @@ def test_folders_and_jsonl_with_a_broken_line(tmp_path):
         ("missing", False),
     ]
     assert "bad JSON line" in docs[2].error and docs[2].source.endswith("c.jsonl:2")
+
+
+def test_a_named_json_file_is_an_error_row_not_news(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps({"text": TEXT}), encoding="utf-8")
+    (document,) = iter_documents([tmp_path / "a.json"])
+    assert document.text == "" and ".jsonl" in document.error
