@@ -7,6 +7,7 @@ error (bad option, missing input, an output folder that is a file, malformed gol
 
 from __future__ import annotations
 
+import contextvars
 import json
 import sys
 from pathlib import Path
@@ -43,9 +44,22 @@ console = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``message`` as one error line (never wrapped) and return the exit to raise."""
+    """Print ``message`` as one error line (never wrapped) and return the exit to raise; a
+    command run with ``--json`` also prints it on stdout as ``{"error": …, "exit_code": …}``, so a
+    script reading stdout learns why there is no result."""
     console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True, highlight=False)
+    if JSON_ERRORS.get():
+        print(json.dumps({"error": message, "exit_code": code}, ensure_ascii=False))
     return typer.Exit(code)
+
+
+# whether the running command was given --json (each such command sets it first)
+JSON_ERRORS: contextvars.ContextVar[bool] = contextvars.ContextVar("json_errors", default=False)
+
+
+@app.callback()
+def _each_command() -> None:
+    JSON_ERRORS.set(False)  # one invocation's --json never carries over to the next in one process
 
 
 def _check_ner(ner: str, prefer: str | None) -> None:
@@ -165,6 +179,7 @@ def extract(
 
       parkgraph extract archive/ --out out/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
+    JSON_ERRORS.set(as_json)
     if engine not in {"local", "dask"}:
         raise typer.BadParameter(f"unknown engine {engine!r}: choose local or dask", param_hint="--engine")
     bad = [f for f in fmt if f not in {"csv", "parquet"}]
@@ -252,6 +267,7 @@ def evaluate(
 
       parkgraph evaluate ../shared/data/msra_ner/msra.tar.gz::test --format bio --report reports/msra
     """
+    JSON_ERRORS.set(as_json)
     _check_ner(ner, prefer)
     if report is not None and report.exists() and not report.is_dir():
         raise fail(f"--report {report} is a file, not a folder")
@@ -552,6 +568,7 @@ def graph_summary(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Node and edge counts by label and relation type."""
+    JSON_ERRORS.set(as_json)
     from .graph import graph_counts
 
     counts = graph_counts(_graph(folder))
@@ -573,6 +590,7 @@ def graph_parks(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Each park with organisations, the most first: their number, total stated investment, place."""
+    JSON_ERRORS.set(as_json)
     from .graph import park_rows
 
     g = _graph(folder)
@@ -605,6 +623,7 @@ def graph_show(
 ) -> None:
     """An entity's relations: direction, relation, the other entity, amount, confidence, method and
     the evidence sentence with its document."""
+    JSON_ERRORS.set(as_json)
     from .graph import neighbours
 
     g = _graph(folder)
@@ -631,6 +650,7 @@ def graph_path(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """The shortest chain of relations between two entities, in either direction."""
+    JSON_ERRORS.set(as_json)
     from .graph import shortest_path
 
     if (Path(target) / "graph.json").exists():  # `graph path A out/`: a folder where a name belongs

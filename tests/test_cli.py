@@ -103,6 +103,9 @@ def test_graph_commands(tmp_path):
 
 def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--out", str(tmp_path)]).exit_code == 2
+    # with --json the reason is on stdout too, as JSON
+    result = runner.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--out", str(tmp_path), "--json"])
+    assert json.loads(result.stdout) == {"error": f"no such input: {tmp_path / 'nope.txt'}", "exit_code": 2}
     assert runner.invoke(app, ["extract", str(SEED), "--format", "xml"]).exit_code == 2
 
 
