@@ -72,9 +72,9 @@ def get_pipeline(settings: Settings = DEFAULT_SETTINGS) -> Language:
 
 
 def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, str]]:
-    """(offset, piece) cuts of ``text`` no longer than ``limit``: at a sentence end when one is in
-    the last half of the piece, else at a clause end (，、：), so a name is cut only in text with
-    neither (``charnet.windows``, which cuts the tagger's windows the same way)."""
+    """(offset, piece) cuts of ``text`` no longer than ``limit``: at a sentence end (。！？； or a
+    line break) when one is in the last half of the piece, else at a clause end (，、：), so a name
+    is cut only in text with neither (``charnet.windows``, which cuts the tagger's windows so)."""
     return [(start, text[start:end]) for start, end in windows(text, limit)]
 
 
@@ -357,25 +357,28 @@ def extract(
         if result.renamed <= MAX_WARNINGS:
             warn(f"doc_id {doc_id!r} repeats an earlier document's: {source} is {new_id!r}")
 
+    skipped: list[str] = []
+
+    def skip(path: Path, why: str) -> None:
+        skipped.append(str(path))
+        warn(f"{path} not read: {why}")
+
     with _terminate_on_sigterm():
         executor = None
         try:
-            documents = iter_documents(
-                inputs,
-                exclude=[folder.path],
-                on_duplicate=renamed,
-                on_skip=lambda path, why: warn(f"{path} not read: {why}"),
-            )
+            documents = iter_documents(inputs, exclude=[folder.path], on_duplicate=renamed, on_skip=skip)
             stream = batches(documents, lambda d: 0 if folder.is_done(d) else len(d.text))
             first, second = next(stream, None), next(stream, None)
             if first is None:  # nothing to write: an earlier run's output stays as it was
-                raise UsageError(f"no input documents in {', '.join(map(str, inputs))} (.txt, .md, .html, .jsonl)")
+                also = f"; left out: {', '.join(skipped[:3])}{' …' if len(skipped) > 3 else ''}" if skipped else ""
+                where = ", ".join(map(str, inputs))
+                raise UsageError(f"no input documents in {where} (.txt, .md, .html, .jsonl){also}")
             # one batch is not worth starting processes for
             executor = _executor(engine, workers if second is not None else 1, scheduler, settings)
         except BaseException:
             if executor is not None:
                 executor.shutdown(kill=True)
-            folder.release()
+            folder.abandon()
             raise
         complete = False
         pending: deque = deque()

@@ -211,8 +211,9 @@ def extract(
         scheduler=scheduler,
         resume=resume,
     )
-    if as_json:
+    if as_json:  # one JSON object on stdout, failed documents included: no error object after it
         print(json.dumps({**result.__dict__, "out": str(out)}))
+        JSON_ERRORS.set(False)
     elif not quiet:
         print((out / "summary.md").read_text(encoding="utf-8"))
     if not quiet:

@@ -42,6 +42,7 @@ class OutputFolder:
         self.path = Path(path)
         if self.path.exists() and not self.path.is_dir():
             raise NotADirectoryError(f"--out {self.path} is a file, not a folder")
+        self.created = not self.path.exists()
         self.path.mkdir(parents=True, exist_ok=True)
         self.settings = settings or {}
         self._lock = _lock(self.path)
@@ -108,6 +109,17 @@ class OutputFolder:
         if self._lock is not None:
             self._lock.close()  # closing the descriptor drops the flock
             self._lock = None
+
+    def abandon(self) -> None:
+        """A run that never started: release the lock, and remove the folder if this run made it
+        (it holds nothing but the lock file), so a failed start leaves no trace."""
+        self.release()
+        if self.created:
+            (self.path / LOCK_FILE).unlink(missing_ok=True)
+            try:
+                self.path.rmdir()
+            except OSError:
+                pass  # something else was written there meanwhile: keep it
 
 
 DERIVED_FILES = (  # what publishing builds from the tables

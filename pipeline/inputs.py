@@ -68,10 +68,12 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 
 def _few_invalid_bytes(data: bytes) -> bool:
-    """Whether ``data`` is UTF-8 but for a few bad bytes (two, or one in two thousand): text in
-    GBK or Big5 breaks UTF-8 at nearly every Chinese character."""
+    """Whether ``data`` is UTF-8 but for a few bad bytes: at most one in 200 of its non-ASCII
+    bytes (text in GBK or Big5 breaks UTF-8 at nearly every Chinese character, however much ASCII
+    markup is around it)."""
     replaced = len(data.decode("utf-8", "replace")) - len(data.decode("utf-8", "ignore"))
-    return replaced <= max(2, len(data) // 2000)
+    non_ascii = len(data) - len(data.decode("ascii", "ignore"))
+    return replaced * 200 <= non_ascii
 
 
 class _TextExtractor(HTMLParser):
@@ -190,15 +192,15 @@ def read_jsonl(path: Path, stem: str | None = None, handle: BinaryIO | None = No
 
 
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-# written by emit.OutputFolder into every output folder, beside its documents.jsonl: a folder
-# holding both is an earlier run's output, whose tables are never read back as news
+# written by emit.OutputFolder into every output folder, beside its three tables: a folder
+# holding all four is an earlier run's output, whose tables are never read back as news
 RUN_FILE = "run.json"
 
 Skipped = Callable[[Path, str], None]  # told of a path a folder input does not read, and why
 
 
 def is_output_folder(folder: Path) -> bool:
-    return (folder / RUN_FILE).is_file() and (folder / "documents.jsonl").is_file()
+    return all((folder / name).is_file() for name in (RUN_FILE, "documents.jsonl", "entities.jsonl", "relations.jsonl"))
 
 
 def _walk(root: Path, exclude: tuple[Path, ...], on_skip: Skipped) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -208,13 +210,14 @@ def _walk(root: Path, exclude: tuple[Path, ...], on_skip: Skipped) -> tuple[list
     folder already read are not input: ``on_skip`` is told."""
     files, problems = [], []
     if is_output_folder(root):
-        on_skip(root, "an earlier run's output folder (run.json, documents.jsonl)")
+        on_skip(root, "an earlier run's output folder (run.json and the tables)")
         return files, problems
 
     def unreadable(error: OSError) -> None:
         problems.append((Path(error.filename), f"cannot read folder: {error.strerror}"))
 
-    visited = {root.resolve()}
+    real_root = root.resolve()
+    visited = {real_root}
     for folder, dirs, names in os.walk(root, onerror=unreadable, followlinks=True):
         here = Path(folder)
         kept = []
@@ -223,7 +226,10 @@ def _walk(root: Path, exclude: tuple[Path, ...], on_skip: Skipped) -> tuple[list
             if _inside(sub, exclude):  # the output folder (and everything the run writes)
                 continue
             if is_output_folder(sub):
-                on_skip(sub, "an earlier run's output folder (run.json, documents.jsonl)")
+                on_skip(sub, "an earlier run's output folder (run.json and the tables)")
+            elif sub.is_symlink() and (sub.resolve() == real_root or real_root in sub.resolve().parents):
+                # its folder is read under its own path: a link must not rename those documents
+                on_skip(sub, f"a link to {sub.resolve()}, inside the input folder")
             elif sub.resolve() in visited:
                 on_skip(sub, f"a link to {sub.resolve()}, a folder read already")
             else:
@@ -265,16 +271,29 @@ def read_stdin() -> Iterator[Document]:
 def read_stream(data: bytes, name: str, source: str | Path | None = None) -> Iterator[Document]:
     """A stream without a file name to go by (standard input, a pipe such as ``<(zcat a.gz)``):
     JSON lines when its first line is a JSON object, else one text with doc_id ``name``."""
-    first = data.lstrip(b" \t\r\n" + codecs.BOM_UTF8).split(b"\n", 1)[0]
-    try:
-        is_jsonl = isinstance(json.loads(first.decode("utf-8-sig")), dict)
-    except _BAD_LINE:
-        is_jsonl = False
-    if is_jsonl:
+    if _looks_like_jsonl(data):
         yield from read_jsonl(Path(name), handle=BytesIO(data))
         return
     text, error = decode(data)
     yield _document(name, source or name, text, error or (None if text.strip() else "empty text"))
+
+
+def _looks_like_jsonl(data: bytes, lines: int = 10) -> bool:
+    """Whether one of the first ``lines`` lines of ``data`` is a JSON object: then a broken line
+    among them is an error row of its own, not the start of one text (``{重要公告}…`` is text)."""
+    start = 0
+    for _ in range(lines):
+        end = data.find(b"\n", start)
+        line = data[start : end if end >= 0 else len(data)].strip().removeprefix(codecs.BOM_UTF8)
+        try:
+            if line.startswith(b"{") and isinstance(json.loads(line.decode("utf-8")), dict):
+                return True
+        except _BAD_LINE:
+            pass
+        if end < 0:
+            return False
+        start = end + 1
+    return False
 
 
 def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...], on_skip: Skipped) -> Iterator[Document]:

@@ -67,7 +67,8 @@ def stripped(text: str, start: int, end: int) -> tuple[int, int]:
     """``start``, ``end`` moved past the whitespace at the edges of ``text[start:end]`` (a
     paragraph's 　　 indent), so the evidence and its offsets name the same characters."""
     piece = text[start:end]
-    return start + len(piece) - len(piece.lstrip()), start + len(piece.rstrip())
+    first = start + len(piece) - len(piece.lstrip())
+    return first, max(first, start + len(piece.rstrip()))
 
 
 def content_hash(text: str) -> str:

@@ -106,6 +106,11 @@ def test_usage_errors_exit_2(tmp_path):
     # with --json the reason is on stdout too, as JSON
     result = runner.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--out", str(tmp_path), "--json"])
     assert json.loads(result.stdout) == {"error": f"no such input: {tmp_path / 'nope.txt'}", "exit_code": 2}
+    # a run with failed documents prints one JSON object, its counts, and exits 1
+    (tmp_path / "empty.txt").write_bytes(b"")
+    inputs = [str(SEED), str(tmp_path / "empty.txt")]
+    result = runner.invoke(app, ["extract", *inputs, "-o", str(tmp_path / "o"), "--json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["failed"] == 1
     assert runner.invoke(app, ["extract", str(SEED), "--format", "xml"]).exit_code == 2
 
 

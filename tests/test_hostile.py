@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from pipeline.batch import UsageError, extract
 from pipeline.cli import app
 from pipeline.emit import OutputFolder
-from pipeline.inputs import iter_documents
+from pipeline.inputs import decode, iter_documents, read_stream
 from pipeline.rows import csv_safe
 
 SENTENCE = "位于苏州工业园区的苏州星海科技有限公司总投资5亿元。"
@@ -479,6 +479,19 @@ def test_16_a_run_without_documents_leaves_the_previous_output(tmp_path):
     with pytest.raises(UsageError, match="no input documents"):
         extract([tmp_path / "nothing"], out, workers=1, ner="none")
     assert tables(out) == before and (out / "graph.graphml").exists()
+    with pytest.raises(UsageError, match=r"left out: .*out"):  # an earlier run's output, named as input
+        extract([out], tmp_path / "new", workers=1, ner="none")
+    assert not (tmp_path / "new").exists()  # a failed start leaves no folder behind
+
+
+def test_16_a_link_to_a_folder_inside_the_input_never_renames_its_documents(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "b").mkdir(parents=True)
+    (folder / "b" / "x.txt").write_text(SENTENCE, encoding="utf-8")
+    (folder / "a_link").symlink_to(folder / "b")  # sorts before b
+    skipped = []
+    docs = list(iter_documents([folder], on_skip=lambda path, why: skipped.append(path.name)))
+    assert [d.doc_id for d in docs] == ["b/x"] and skipped == ["a_link"]
 
 
 def test_16_an_earlier_runs_output_and_link_loops_are_not_read_but_linked_folders_are(tmp_path):
@@ -503,16 +516,22 @@ def test_16_a_pipe_named_as_input_is_read_as_json_lines_or_text(tmp_path):
     writer.wait(timeout=30)
     assert [(d.doc_id, d.text, d.error) for d in docs] == [("pipe", SENTENCE, None)]
     os.mkfifo(tmp_path / "in-a-folder.txt")
-    (row,) = iter_documents([tmp_path], exclude=[fifo])
+    (row,) = iter_documents([tmp_path])
     assert "not a regular file" in row.error
 
 
-def test_16_an_unreadable_named_file_is_an_error_row_not_the_end_of_the_run(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root reads the file anyway")
+def test_16_an_unreadable_named_file_is_an_error_row_not_the_end_of_the_run(tmp_path, monkeypatch):
     locked, good = tmp_path / "locked.txt", tmp_path / "good.txt"
     locked.write_text(SENTENCE, encoding="utf-8"), good.write_text(SENTENCE, encoding="utf-8")
     locked.chmod(0)
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:  # as for any user but root, who reads a 0o000 file anyway
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
     result = runner.invoke(app, ["extract", str(locked), str(good), "--out", str(tmp_path / "out"), "--ner", "none"])
     docs = {d["doc_id"]: d for d in read(tmp_path / "out", "documents")}
     assert result.exit_code == 1 and docs["good"]["status"] == "ok" and "cannot read" in docs["locked"]["error"]
@@ -532,6 +551,19 @@ def test_16_whitespace_files_are_empty_and_one_bad_byte_loses_nothing(tmp_path, 
         assert expected in document.error
     else:
         assert document.error is None and document.text.endswith(SENTENCE) and "\ufffd" in document.text
+
+
+@pytest.mark.parametrize("body", ["中国", SENTENCE])
+def test_16_gbk_among_much_ascii_is_never_read_as_utf8_with_bad_bytes(body):
+    page = "<html><head><style>" + "p { margin: 0 }\n" * 2000 + "</style></head><body><p>" + body + "</p></body></html>"
+    text, error = decode(page.encode("gbk"))
+    assert "\ufffd" not in text
+
+
+def test_16_a_stream_of_json_lines_with_a_broken_first_line_keeps_the_others():
+    data = ('{"doc_id": "a", "text": "x",}\n' + json.dumps({"doc_id": "b", "text": SENTENCE}) + "\n").encode()
+    docs = list(read_stream(data, "stdin"))
+    assert [(d.doc_id, d.error is None) for d in docs] == [("stdin:1", False), ("b", True)]
 
 
 def test_16_evidence_offsets_name_the_evidence(tmp_path):
