@@ -124,7 +124,7 @@ def extract(
         list[Path],
         typer.Argument(
             help=".txt/.md/.html files, folders (recursive), .jsonl files (one {'text','doc_id'} a line), "
-            "or - for standard input (JSON lines if its first line is a JSON object, else one text).",
+            "or - for standard input (JSON lines if one of its first lines is a JSON object, else one text).",
             # an unreadable file gets its error row and the others go on, as inside a folder
             readable=False,
         ),
