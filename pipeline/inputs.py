@@ -270,7 +270,8 @@ def read_stdin() -> Iterator[Document]:
 
 def read_stream(data: bytes, name: str, source: str | Path | None = None) -> Iterator[Document]:
     """A stream without a file name to go by (standard input, a pipe such as ``<(zcat a.gz)``):
-    JSON lines when its first line is a JSON object, else one text with doc_id ``name``."""
+    JSON lines when one of its first lines is a JSON object (``_looks_like_jsonl``), else one text
+    with doc_id ``name``."""
     if _looks_like_jsonl(data):
         yield from read_jsonl(Path(name), handle=BytesIO(data))
         return
