@@ -66,9 +66,9 @@ def _check_ner(ner: str, prefer: str | None) -> None:
     from .backends import ner_problem
 
     if problem := ner_problem(ner):
-        raise typer.BadParameter(problem, param_hint="--ner")
+        raise fail(f"--ner: {problem}")
     if prefer not in {None, "model", "rules"}:
-        raise typer.BadParameter(f"{prefer!r}: choose model or rules", param_hint="--prefer")
+        raise fail(f"--prefer {prefer!r}: choose model or rules")
 
 
 def run_extract(inputs: list[Path], out: Path, quiet: bool = False, **options):
@@ -181,10 +181,10 @@ def extract(
     """
     JSON_ERRORS.set(as_json)
     if engine not in {"local", "dask"}:
-        raise typer.BadParameter(f"unknown engine {engine!r}: choose local or dask", param_hint="--engine")
+        raise fail(f"--engine {engine!r}: choose local or dask")
     bad = [f for f in fmt if f not in {"csv", "parquet"}]
     if bad:
-        raise typer.BadParameter(f"unknown format(s) {bad}: choose csv or parquet", param_hint="--format")
+        raise fail(f"--format {', '.join(bad)}: choose csv or parquet")
     _check_ner(ner, prefer)
     files = [p for p in inputs if str(p) != STDIN]
     missing = [str(p) for p in files if not p.exists() and not p.is_symlink()]

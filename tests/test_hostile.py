@@ -408,6 +408,9 @@ def test_13_control_characters_never_break_the_xml(tmp_path):
         ["--min-confidence", "7"],
         ["--min-confidence", "-0.1"],
         ["--engine", "dask", "--scheduler", "not-a-url"],
+        ["--engine", "foo"],
+        ["--format", "xml"],
+        ["--prefer", "both"],
     ],
 )
 def test_14_bad_options_exit_2_with_one_line(tmp_path, args):
@@ -417,6 +420,10 @@ def test_14_bad_options_exit_2_with_one_line(tmp_path, args):
     result = runner.invoke(app, ["extract", str(source), "--out", str(tmp_path / "out"), "--ner", "none", *args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    with_json = runner.invoke(
+        app, ["extract", str(source), "--out", str(tmp_path / "out"), "--ner", "none", *args, "--json"]
+    )
+    assert with_json.exit_code == 2 and json.loads(with_json.stdout)["exit_code"] == 2
 
 
 def test_14_out_is_a_file(tmp_path):
