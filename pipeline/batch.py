@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .charnet import windows
-from .emit import OutputBusy, OutputFolder
+from .emit import OutputBusy, OutputFolder, earlier_output
 from .inputs import Document, iter_documents
 from .publish import publish
 from .rows import DocumentResult, document_row, entity_rows, jsonl, relation_rows
@@ -366,7 +366,9 @@ def extract(
     with _terminate_on_sigterm():
         executor = None
         try:
-            documents = iter_documents(inputs, exclude=[folder.path], on_duplicate=renamed, on_skip=skip)
+            documents = iter_documents(
+                inputs, exclude=[folder.path], on_duplicate=renamed, on_skip=skip, not_input=earlier_output
+            )
             stream = batches(documents, lambda d: 0 if folder.is_done(d) else len(d.text))
             first, second = next(stream, None), next(stream, None)
             if first is None:  # nothing to write: an earlier run's output stays as it was

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .inputs import RUN_FILE, Document
+from .inputs import Document
 from .rows import TABLES, DocumentResult, content_hash, document_row, jsonl
 
 
@@ -130,10 +130,17 @@ DERIVED_FILES = (  # what publishing builds from the tables
     "parks.svg",
     *(f"{table}.{fmt}" for table in TABLES for fmt in ("csv", "parquet")),
 )
-# RUN_FILE (inputs.py) holds the settings the tables were made with: resume reuses rows only
-# under the same settings
+RUN_FILE = "run.json"  # the settings the tables were made with: resume reuses rows only under them
 RESUME_DIR = ".resume"
 LOCK_FILE = ".lock"
+
+
+def earlier_output(folder: Path) -> str | None:
+    """Why ``folder`` is not input, when it is an earlier run's output folder (its settings and
+    its three tables): a rerun over a tree that holds one never reads its tables back as news."""
+    if all((folder / name).is_file() for name in (RUN_FILE, *(f"{t}.jsonl" for t in TABLES))):
+        return "an earlier run's output folder (run.json and the tables)"
+    return None
 
 
 def _lock(folder: Path):

@@ -192,25 +192,21 @@ def read_jsonl(path: Path, stem: str | None = None, handle: BinaryIO | None = No
 
 
 INPUT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
-# written by emit.OutputFolder into every output folder, beside its three tables: a folder
-# holding all four is an earlier run's output, whose tables are never read back as news
-RUN_FILE = "run.json"
 
 Skipped = Callable[[Path, str], None]  # told of a path a folder input does not read, and why
+NotInput = Callable[[Path], str | None]  # why a folder is not input (emit.earlier_output), or None
 
 
-def is_output_folder(folder: Path) -> bool:
-    return all((folder / name).is_file() for name in (RUN_FILE, "documents.jsonl", "entities.jsonl", "relations.jsonl"))
-
-
-def _walk(root: Path, exclude: tuple[Path, ...], on_skip: Skipped) -> tuple[list[Path], list[tuple[Path, str]]]:
+def _walk(
+    root: Path, exclude: tuple[Path, ...], not_input: NotInput, on_skip: Skipped
+) -> tuple[list[Path], list[tuple[Path, str]]]:
     """Input files under ``root`` (in path order, through symbolic links to folders) and the
     paths that could not be read, with why: an unreadable subfolder, a dangling link or a pipe is
-    an error row, never silently skipped. Earlier runs' output folders and links back to a
-    folder already read are not input: ``on_skip`` is told."""
+    an error row, never silently skipped. Folders ``not_input`` gives a reason for and links to a
+    folder read under another path are not input: ``on_skip`` is told."""
     files, problems = [], []
-    if is_output_folder(root):
-        on_skip(root, "an earlier run's output folder (run.json and the tables)")
+    if reason := not_input(root):
+        on_skip(root, reason)
         return files, problems
 
     def unreadable(error: OSError) -> None:
@@ -225,8 +221,8 @@ def _walk(root: Path, exclude: tuple[Path, ...], on_skip: Skipped) -> tuple[list
             sub = here / name
             if _inside(sub, exclude):  # the output folder (and everything the run writes)
                 continue
-            if is_output_folder(sub):
-                on_skip(sub, "an earlier run's output folder (run.json and the tables)")
+            if reason := not_input(sub):
+                on_skip(sub, reason)
             elif sub.is_symlink() and (sub.resolve() == real_root or real_root in sub.resolve().parents):
                 # its folder is read under its own path: a link must not rename those documents
                 on_skip(sub, f"a link to {sub.resolve()}, inside the input folder")
@@ -297,13 +293,15 @@ def _looks_like_jsonl(data: bytes, lines: int = 10) -> bool:
     return False
 
 
-def _documents(inputs: Iterable[str | Path], exclude: tuple[Path, ...], on_skip: Skipped) -> Iterator[Document]:
+def _documents(
+    inputs: Iterable[str | Path], exclude: tuple[Path, ...], not_input: NotInput, on_skip: Skipped
+) -> Iterator[Document]:
     for item in inputs:
         path = Path(item)
         if str(item) == STDIN:
             yield from read_stdin()
         elif path.is_dir():
-            files, problems = _walk(path, exclude, on_skip)
+            files, problems = _walk(path, exclude, not_input, on_skip)
             for bad, reason in problems:
                 yield _document(_relative_id(bad, path) if bad != path else path.name, bad, error=reason)
             for file in files:
@@ -339,14 +337,16 @@ def iter_documents(
     exclude: Iterable[str | Path] = (),
     on_duplicate: Callable[[str, str, str], None] | None = None,
     on_skip: Skipped | None = None,
+    not_input: NotInput = lambda folder: None,
 ) -> Iterator[Document]:
     """Documents from files and folders (recursively, in path order), lazily; nothing inside
-    ``exclude`` (the output folder) is read, and ``on_skip(path, why)`` is told of the folders a
-    folder input leaves out (``_walk``). Every ``doc_id`` is unique in the run: a repeated one
-    gets ``#2``, ``#3`` … and ``on_duplicate(id, new id, source)`` is told."""
+    ``exclude`` (the output folder) is read, nor a folder ``not_input`` gives a reason for (an
+    earlier run's output: ``emit.earlier_output``), and ``on_skip(path, why)`` is told of the
+    folders a folder input leaves out (``_walk``). Every ``doc_id`` is unique in the run: a
+    repeated one gets ``#2``, ``#3`` … and ``on_duplicate(id, new id, source)`` is told."""
     seen: set[str] = set()
     excluded = tuple(Path(p).resolve() for p in exclude)
-    for document in _documents(inputs, excluded, on_skip or (lambda path, why: None)):
+    for document in _documents(inputs, excluded, not_input, on_skip or (lambda path, why: None)):
         if document.doc_id in seen:
             n = 2
             while f"{document.doc_id}#{n}" in seen:
