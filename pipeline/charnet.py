@@ -378,20 +378,28 @@ class CharNet:
         return scores.transpose(1, 0, 2), lengths
 
     def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray) -> list[numpy.ndarray]:
+        """The best tag path of each row of (batch, width, tags) ``scores`` within its length. Rows
+        are taken shortest first, so that at step t the rows still running are the last ones: each
+        step updates just those (a row's best scores stay as they were at its last character)."""
+        order = numpy.argsort(lengths, kind="stable")
+        scores, lengths = scores[order], lengths[order]
         batch, width, tags = scores.shape
+        running_from = numpy.searchsorted(lengths, numpy.arange(width), side="right")  # first row longer than t
         best = self.start + scores[:, 0]
         pointers = numpy.zeros((width, batch, tags), dtype="int64")
-        pointers[0] = numpy.arange(tags)
         for t in range(1, width):
-            candidates = best[:, :, None] + self.transitions[None]  # (batch, from, to)
-            pointers[t] = candidates.argmax(axis=1)
-            step = candidates.max(axis=1) + scores[:, t]
-            running = (t < lengths)[:, None]
-            best = numpy.where(running, step, best)
-            pointers[t] = numpy.where(running, pointers[t], numpy.arange(tags))
+            first = running_from[t]
+            candidates = best[first:, :, None] + self.transitions[None]  # (running rows, from, to)
+            pointer = pointers[t, first:] = candidates.argmax(axis=1)
+            best[first:] = numpy.take_along_axis(candidates, pointer[:, None, :], axis=1)[:, 0] + scores[first:, t]
         last = (best + self.end).argmax(axis=1)
-        paths = numpy.empty((batch, width), dtype="int64")
+        paths = numpy.zeros((batch, width), dtype="int64")
         for t in range(width - 1, -1, -1):
-            paths[:, t] = last
-            last = pointers[t, numpy.arange(batch), last]
-        return [paths[row, :n] for row, n in enumerate(lengths)]
+            first = running_from[t]
+            paths[first:, t] = last[first:]
+            if t:
+                last[first:] = pointers[t, numpy.arange(first, batch), last[first:]]
+        found: list[numpy.ndarray] = [paths[0, :0]] * batch
+        for row, path, n in zip(order, paths, lengths):
+            found[row] = path[:n]
+        return found
