@@ -173,7 +173,7 @@ class Vocabulary:
         out[2] = word_shapes(len(joined), words)
         out[3] = lexicon_shapes(joined)
         if self.knowledge:
-            out[4:] = knowledge_shapes(joined)
+            out[4:] = knowledge_shapes(*texts)
         return [out[:, start : start + length] for start, length in zip(starts.tolist(), lengths.tolist())]
 
 

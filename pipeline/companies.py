@@ -16,7 +16,7 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import ahocorasick
 import jieba
@@ -216,6 +216,17 @@ def automaton() -> ahocorasick.Automaton:
     return auto
 
 
+# read by the rules and by the tagger's knowledge features: found once, kept for the last texts
+@lru_cache(maxsize=256)
+def find_known(text: str) -> tuple[tuple[int, int, str, Company], ...]:
+    """(start, end, name, company) of every listed or curated firm's name in ``text``, overlapping
+    ones included."""
+    return tuple(
+        (end_index + 1 - len(name), end_index + 1, name, company)
+        for end_index, (name, company) in automaton().iter(text)
+    )
+
+
 # What makes an ambiguous name a firm, right after it: an optional stock code, then a firm's word
 FIRM_AFTER = re.compile(
     r"\s*(?:\(\s*\d{6}(?:\.[A-Z]{2})?\s*\)\s*)?"
@@ -233,11 +244,7 @@ def find_companies(sent: Sentence, named: list[Candidate]) -> Iterator[Candidate
     """COMPANY candidates from the lexicons in ``sent`` (the whole normalised text); ``named``
     are the companies the grammars found, neighbours that confirm an enumeration."""
     text = sent.text
-    hits = []
-    for end_index, (name, company) in automaton().iter(text):
-        start, end = end_index + 1 - len(name), end_index + 1
-        if sent.aligned(start) and sent.aligned(end):
-            hits.append((start, end, name, company))
+    hits = [(s, e, name, company) for s, e, name, company in find_known(text) if sent.aligned(s) and sent.aligned(e)]
     confirmed = {(s, e) for s, e, name, c in hits if name not in ambiguous_names() or _firm_context(text, s, e, c)}
     pending = {(s, e) for s, e, _, _ in hits} - confirmed
     # an enumeration with a confirmed company (平安、腾讯和比亚迪) confirms its neighbours

@@ -38,20 +38,27 @@ def known_names(text: str) -> Iterator[tuple[str, int, int]]:
     """(kind, start, end) of every lexicon name in ``text``, overlapping ones included."""
     from . import companies, lexicon  # the lexicons load on first use, not on import
 
-    for end_index, (name, _) in companies.automaton().iter(text):
-        yield "COMPANY", end_index + 1 - len(name), end_index + 1
+    for start, end, _, _ in companies.find_known(text):
+        yield "COMPANY", start, end
     for start, end, label, _ in lexicon.find_all(text):
         yield label, start, end
 
 
-def knowledge_shapes(text: str) -> numpy.ndarray:
-    """(len(KINDS), len(text)) bits of the known names of each kind around each character."""
+def knowledge_shapes(*texts: str) -> numpy.ndarray:
+    """(len(KINDS), length) bits of the known names of each kind around each character of
+    ``texts`` read as one text, joined by one character (as ``charnet.Vocabulary.features``
+    reads a batch). No name holds that character, so each text's names are found alone: the
+    rules have just found the same ones (``find_known``, ``find_all`` keep them)."""
     found: dict[str, list[tuple[int, int]]] = {kind: [] for kind in KINDS}
-    for kind, start, end in known_names(text):
-        if end - start > 1:
-            found[kind].append((start, end - 1))
+    offset = 0
+    for text in texts:
+        for kind, start, end in known_names(text):
+            if end - start > 1:
+                found[kind].append((offset + start, offset + end - 1))
+        offset += len(text) + 1
+    length = max(offset - 1, 0)
     rows = []
     for kind in KINDS:
         starts, lasts = numpy.array(found[kind], dtype="int64").reshape(-1, 2).T
-        rows.append(span_bits(len(text), starts, lasts))
-    return numpy.stack(rows) if text else numpy.zeros((len(KINDS), 0), dtype="int64")
+        rows.append(span_bits(length, starts, lasts))
+    return numpy.stack(rows) if length else numpy.zeros((len(KINDS), 0), dtype="int64")

@@ -15,7 +15,7 @@ import csv
 import gettext
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -232,8 +232,12 @@ def _automaton() -> ahocorasick.Automaton:
     return auto
 
 
-def find_all(text: str):
+# the rules and the tagger's knowledge features read each text's matches: found once, kept for the
+# last texts (a pure function of the text, so what is kept never changes a result)
+@lru_cache(maxsize=256)
+def find_all(text: str) -> tuple[tuple[int, int, str, object], ...]:
     """Every lexicon match in ``text``: (start, end, label, record), overlapping ones included."""
-    for end_index, (name, label, record) in automaton().iter(text):
-        end = end_index + 1
-        yield end - len(name), end, label, record
+    return tuple(
+        (end_index + 1 - len(name), end_index + 1, label, record)
+        for end_index, (name, label, record) in automaton().iter(text)
+    )
