@@ -760,6 +760,30 @@ def _coloured(doc) -> Text:
 
 def main() -> None:
     try:
+        if "--json" in sys.argv[1:]:
+            _main_with_json_errors()
         app()
     except typer.BadParameter as error:
         sys.exit(fail(str(error)).exit_code)
+
+
+def _main_with_json_errors() -> None:
+    """``app()`` for a command given --json: typer's own checks (``--workers abc``, a missing
+    argument) stop the run before the command can say why, so their error goes to stdout as
+    JSON too, as the commands' own errors do. Otherwise what click's standalone mode does."""
+    import errno
+
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # typer's usage errors (its own copy of click's)
+        error.show()
+        print(json.dumps({"error": error.format_message(), "exit_code": error.exit_code}, ensure_ascii=False))
+        sys.exit(error.exit_code)
+    except typer.Abort:
+        console.print("Aborted.")
+        sys.exit(1)
+    except OSError as error:
+        if error.errno != errno.EPIPE:  # stdout closed early (| head): quietly, as click does
+            raise
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

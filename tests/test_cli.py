@@ -227,3 +227,18 @@ def test_train_ner_passes_its_hyperparameters_to_the_training(tmp_path, monkeypa
     assert runner.invoke(app, command).exit_code == 0
     assert (seen["epochs"], seen["learn_rate"]) == (1, 0.0005)
     assert runner.invoke(app, [*command[:-1], "0"]).exit_code == 2  # no step at all: refused
+
+
+def test_typers_own_usage_errors_print_json_with_json(monkeypatch, capsys):
+    from pipeline.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["parkgraph", "extract", str(SEED), "--workers", "abc", "--json"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    error = json.loads(capsys.readouterr().out)
+    assert error["exit_code"] == 2 and "--workers" in error["error"]
+    monkeypatch.setattr(sys, "argv", ["parkgraph", "extract", "--help", "--json"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 0 and "--workers" in capsys.readouterr().out
