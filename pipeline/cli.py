@@ -762,7 +762,8 @@ def main() -> None:
     try:
         if "--json" in sys.argv[1:]:
             _main_with_json_errors()
-        app()
+        else:
+            app()
     except typer.BadParameter as error:
         sys.exit(fail(str(error)).exit_code)
 
