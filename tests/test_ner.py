@@ -448,3 +448,25 @@ def test_decoding_documents_together_finds_what_each_finds_alone(net_with_short_
     net = net_with_short_windows
     emitted = [net.emissions([(text, word_spans(text))])[0] for text in texts]
     assert net.decode(emitted) == [net.decode([one])[0] for one in emitted]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(1, 3), min_size=1, max_size=5), st.integers(0, 2**32 - 1))
+def test_decoding_finds_each_windows_best_path_whatever_the_others(lengths, seed):
+    import itertools
+
+    net = CharNet(resolve_model_path("ner"))
+    tags = len(net.start)
+    scores = numpy.random.default_rng(seed).normal(size=(len(lengths), max(lengths), tags)).astype("float32")
+    paths = net._viterbi(scores, numpy.array(lengths))
+
+    def score(row: int, path: tuple[int, ...]) -> float:
+        total = net.start[path[0]] + net.end[path[-1]] + sum(scores[row, t, tag] for t, tag in enumerate(path))
+        return total + sum(net.transitions[a, b] for a, b in zip(path, path[1:]))
+
+    for row, n in enumerate(lengths):
+        assert len(paths[row]) == n
+        best = max(score(row, p) for p in itertools.product(range(tags), repeat=n))
+        assert score(row, tuple(paths[row])) == pytest.approx(best, abs=1e-4)
+        alone = net._viterbi(scores[row : row + 1, :n], numpy.array([n]))[0]
+        assert alone.tolist() == paths[row].tolist()
