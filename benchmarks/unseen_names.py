@@ -45,12 +45,14 @@ def recall_by_coverage(gold_path: Path, ner: str) -> Counter:
     predicted = predict(gold, ner=ner)
     counts: Counter = Counter()
     for doc in gold:
-        names = list(known_names(normalise(doc.text)))
+        known: dict[str, list[tuple[int, int]]] = {label: [] for label in LABELS}
+        for kind, a, b in known_names(normalise(doc.text)):
+            known.setdefault(kind, []).append((a, b))
         found = scored_spans(predicted[doc.doc_id].entities)
         for start, end, label in scored_spans(doc.entities):
             if label not in LABELS:
                 continue
-            group = coverage([(a, b) for kind, a, b in names if kind == label], start, end)
+            group = coverage(known[label], start, end)
             counts[label, group, "all"] += 1
             counts[label, group, "found"] += (start, end, label) in found
     return counts
