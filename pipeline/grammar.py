@@ -16,7 +16,6 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import jieba
-import jieba.posseg
 
 from . import lexicon
 from .heads import (
@@ -34,8 +33,9 @@ from .heads import (
     has_trade_name,
 )
 from .mentions import Candidate
+from .segment import word_tags
 
-WORD_TAGS = jieba.posseg.dt.word_tag_tab
+WORD_TAGS = word_tags()
 
 # Words that make a one-character government head (局, 厅 …) a name: 省工信厅, 国家发改委
 ADMIN_LEVELS = {"国家", "中央", "国务院", "省", "市", "县", "区", "自治区", "自治州", "省委", "市委", "县委"}

@@ -20,11 +20,11 @@ from importlib import resources
 from pathlib import Path
 
 import ahocorasick
-import jieba.posseg
 import pycountry
 
 from .cache import cached
 from .files import models_dir
+from .segment import word_tags
 
 LEXICON_DIR = models_dir() / "lexicons"
 
@@ -65,7 +65,7 @@ def _short_forms(name: str, level: str, nations: list[str]) -> list[str]:
         short = _CITY_SUFFIX.sub("", name)
     else:
         short = _COUNTY_SUFFIX.sub("", name)
-    if level == "county" and jieba.posseg.dt.word_tag_tab.get(short) not in _PLACE_TAGS:
+    if level == "county" and word_tags().get(short) not in _PLACE_TAGS:
         return []
     return [short] if len(short) >= 2 and short != name else []
 

@@ -60,6 +60,13 @@ def test_words_follow_a_word_added_to_jiebas_dictionary():
         segment._DICTIONARIES.clear()  # documented in segment._dictionary
 
 
+def test_word_tags_are_the_tags_jieba_posseg_reads():
+    import jieba.posseg
+
+    assert segment.word_tags() == jieba.posseg.dt.word_tag_tab
+    assert segment.word_tags()["北京"] == "ns"
+
+
 def test_doc_keeps_original_text_and_offsets(nlp):
     text = "中關村軟件園位於北京。ＡＢＣ公司　成立。"
     doc = nlp(text)
