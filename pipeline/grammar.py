@@ -33,9 +33,8 @@ from .heads import (
     has_trade_name,
 )
 from .mentions import Candidate
-from .segment import word_tags
 
-WORD_TAGS = word_tags()
+WORD_TAGS = lexicon.word_tags()
 
 # Words that make a one-character government head (局, 厅 …) a name: 省工信厅, 国家发改委
 ADMIN_LEVELS = {"国家", "中央", "国务院", "省", "市", "县", "区", "自治区", "自治州", "省委", "市委", "县委"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from functools import cache
 from math import log
 from pathlib import Path
 
@@ -61,23 +60,6 @@ class JiebaTokenizer:
 
     def from_disk(self, path, **kwargs) -> JiebaTokenizer:
         return self
-
-
-@cache
-def word_tags() -> dict[str, str]:
-    """jieba's part-of-speech tag of each dictionary word (``jieba.posseg.dt.word_tag_tab``), read
-    from the default tokenizer's dictionary file and kept pickled: importing ``jieba.posseg``
-    parses the whole file again at every start and loads the HMM tables of a POS cut the pipeline
-    never makes (0.3 s a start with bytecode cached, 1.1 s without; the pickle loads in 0.12 s)."""
-    dictionary = jieba.dt.dictionary  # None: the dictionary of this jieba version
-    source = f"{dictionary}:{Path(dictionary).stat().st_mtime_ns}" if dictionary else "default"
-    return cached("word-tags", _read_word_tags, source)
-
-
-def _read_word_tags() -> dict[str, str]:
-    with jieba.dt.get_dict_file() as f:  # lines "word count tag", as posseg's load_word_tag reads them
-        rows = (line.strip().split(" ") for line in f.read().decode("utf-8").splitlines() if line.strip())
-        return {row[0]: row[2] for row in rows}
 
 
 def dictionary_words() -> ahocorasick.Automaton:

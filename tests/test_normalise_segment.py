@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.util import get_words_and_spaces
 
-from pipeline import segment
+from pipeline import lexicon, segment
 from pipeline.normalise import normalise
 from pipeline.segment import word_spans, words_and_spaces
 
@@ -63,8 +63,8 @@ def test_words_follow_a_word_added_to_jiebas_dictionary():
 def test_word_tags_are_the_tags_jieba_posseg_reads():
     import jieba.posseg
 
-    assert segment.word_tags() == jieba.posseg.dt.word_tag_tab
-    assert segment.word_tags()["北京"] == "ns"
+    assert lexicon.word_tags() == jieba.posseg.dt.word_tag_tab
+    assert lexicon.word_tags()["北京"] == "ns"
 
 
 def test_doc_keeps_original_text_and_offsets(nlp):
