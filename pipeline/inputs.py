@@ -261,18 +261,65 @@ STDIN = "-"  # as an input: standard input
 
 def read_stdin() -> Iterator[Document]:
     """Standard input (``read_stream``, doc_id ``stdin``)."""
-    yield from read_stream(sys.stdin.buffer.read(), "stdin")
+    yield from read_stream(sys.stdin.buffer, "stdin")
 
 
-def read_stream(data: bytes, name: str, source: str | Path | None = None) -> Iterator[Document]:
-    """A stream without a file name to go by (standard input, a pipe such as ``<(zcat a.gz)``):
-    JSON lines when one of its first lines is a JSON object (``_looks_like_jsonl``), else one text
-    with doc_id ``name``."""
-    if _looks_like_jsonl(data):
-        yield from read_jsonl(Path(name), handle=BytesIO(data))
+# Bytes of one text read from a stream: a longer one is an error row, where /dev/zero or an
+# endless pipe would otherwise be read until memory runs out. JSON lines have no such limit.
+STREAM_TEXT_LIMIT = 256 * 2**20
+
+
+def read_stream(stream: BinaryIO, name: str, source: str | Path | None = None) -> Iterator[Document]:
+    """A stream without a file name to go by (standard input, a pipe such as ``<(zcat a.gz)``, a
+    device): JSON lines when one of its first lines is a JSON object (``_looks_like_jsonl``), read
+    a line at a time, so an archive piped in takes the memory of one line; else one text with
+    doc_id ``name``, of at most ``STREAM_TEXT_LIMIT`` bytes."""
+    head = _first_lines(stream)
+    if _looks_like_jsonl(head):
+        yield from read_jsonl(Path(name), handle=_Rejoined(head, stream))
+        return
+    data = head + stream.read(max(0, STREAM_TEXT_LIMIT + 1 - len(head)))
+    if len(data) > STREAM_TEXT_LIMIT:
+        limit = f"{STREAM_TEXT_LIMIT // 2**20} MB"
+        yield _document(name, source or name, error=f"one text of over {limit} from a stream: give it as a file")
         return
     text, error = decode(data)
     yield _document(name, source or name, text, error or (None if text.strip() else "empty text"))
+
+
+def _first_lines(stream: BinaryIO, lines: int = 10, limit: int = 2**20) -> bytes:
+    """The first ``lines`` lines of ``stream``, at most ``limit`` bytes of them (a stream without
+    line breaks gives its first ``limit`` bytes)."""
+    head = b""
+    for _ in range(lines):
+        line = stream.readline(limit - len(head))
+        head += line
+        if not line.endswith(b"\n") or len(head) >= limit:
+            break
+    return head
+
+
+class _Rejoined:
+    """The lines of ``head`` and then of the rest of ``stream``, as ``read_jsonl`` iterates a file:
+    a line cut where ``head`` ends is joined again. The stream is left open (standard input)."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head, self.stream = head, stream
+
+    def __enter__(self) -> _Rejoined:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[bytes]:
+        lines = list(BytesIO(self.head))  # split at b"\n" only, as a file iterates
+        cut = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        yield from lines
+        rest = iter(self.stream)
+        if first := cut + next(rest, b""):
+            yield first
+        yield from rest
 
 
 def _looks_like_jsonl(data: bytes, lines: int = 10) -> bool:
@@ -314,11 +361,12 @@ def _documents(
             yield from _read(path, path.stem)
         elif path.exists():  # named on the command line: a pipe (<(…)) or a device, read as a stream
             try:
-                data = path.read_bytes()
+                stream = path.open("rb")
             except OSError as error:
                 yield _document(path.stem, path, error=f"cannot read: {error.strerror}")
             else:
-                yield from read_stream(data, path.stem, path)
+                with stream:
+                    yield from read_stream(stream, path.stem, path)
         elif path.is_symlink():
             yield _document(path.stem, path, error="dangling symbolic link")
         else:

@@ -6,6 +6,7 @@ reader, the writer and the run, and the model would only make them slower.
 """
 
 import csv
+import io
 import json
 import os
 import signal
@@ -21,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from pipeline import inputs
 from pipeline.batch import UsageError, extract
 from pipeline.cli import app
 from pipeline.emit import OutputFolder, earlier_output
@@ -569,8 +571,31 @@ def test_16_gbk_among_much_ascii_is_never_read_as_utf8_with_bad_bytes(body):
 
 def test_16_a_stream_of_json_lines_with_a_broken_first_line_keeps_the_others():
     data = ('{"doc_id": "a", "text": "x",}\n' + json.dumps({"doc_id": "b", "text": SENTENCE}) + "\n").encode()
-    docs = list(read_stream(data, "stdin"))
+    docs = list(read_stream(io.BytesIO(data), "stdin"))
     assert [(d.doc_id, d.error is None) for d in docs] == [("stdin:1", False), ("b", True)]
+
+
+@given(
+    st.lists(st.sampled_from(["比亚迪", "园区", "a", " ", "\n", "{", "}", "\u3000"]), max_size=60), st.integers(1, 40)
+)
+def test_16_json_lines_read_from_a_stream_are_the_lines_of_the_file(pieces, cut):
+    """However the first lines are peeked, each line is read whole, once (the peek ends mid-line)."""
+    lines = [
+        json.dumps({"doc_id": f"d{i}", "text": t}, ensure_ascii=False)
+        for i, t in enumerate("".join(pieces).split("\n"))
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    from_stream = [d.doc_id for d in read_stream(io.BytesIO(data), "s")]
+    stream = io.BytesIO(data)
+    assert list(inputs._Rejoined(inputs._first_lines(stream, limit=cut), stream)) == list(io.BytesIO(data))
+    assert from_stream == [f"d{i}" for i in range(len(lines))]
+
+
+def test_16_an_endless_stream_of_one_text_is_an_error_row_not_a_hang(monkeypatch):
+    monkeypatch.setattr(inputs, "STREAM_TEXT_LIMIT", 1000)
+    with open("/dev/zero", "rb") as zeros:
+        [document] = read_stream(zeros, "zero", "/dev/zero")
+    assert document.text == "" and "over" in document.error and "from a stream" in document.error
 
 
 def test_16_evidence_offsets_name_the_evidence(tmp_path):
