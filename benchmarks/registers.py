@@ -65,13 +65,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/parkgraph-registers"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "registers.md")
     args = parser.parse_args()
-    lines = SILVER.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [
+        (batch_of(json.loads(line)["doc_id"]), line)
+        for line in SILVER.read_text(encoding="utf-8").splitlines(keepends=True)
+    ]
     by_batch: dict[str, list[str]] = {}
-    for line in lines:
-        if batch := batch_of(json.loads(line)["doc_id"]):
+    for batch, line in lines:
+        if batch:
             by_batch.setdefault(batch, []).append(line)
     chosen = args.batches.split(",") if args.batches else sorted(b for b in by_batch if b[:2] in ("w4", "w5"))
-    base = [line for line in lines if batch_of(json.loads(line)["doc_id"]) not in chosen]
+    base = [line for batch, line in lines if batch not in chosen]
     args.work.mkdir(parents=True, exist_ok=True)
     began = time.time()
     without_any = train(args.work / "without-any", [write_lines(args.work / "base.jsonl", base)])
