@@ -33,6 +33,7 @@ EXCLUDED = tuple(
         "corpus/gold/dev.jsonl",
         "corpus/gold/test.jsonl",
         "corpus/silver/heldout.jsonl",
+        "corpus/silver/heldout-written.jsonl",
     )
 )
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|\n")

@@ -11,6 +11,8 @@ reads corpus/draw.json and corpus/annotations/{gold,double,silver}/*.ann (texts 
 - corpus/silver/heldout.jsonl: the company-dense silver items of ``HELD_OUT_BATCHES``, minus any
   that repeats a training text, never trained on: unseen news for measuring a retrained tagger without
   opening the sealed test (not committed either);
+- corpus/silver/heldout-written.jsonl: the written documents of ``WRITTEN_HELD_OUT_BATCHES``, never
+  trained on: business-news registers no model has read (not committed either);
 - with ``--agreement``, corpus/agreement.md: the doubly annotated documents scored one annotation
   against the other (meaningful before adjudication, which edits the first annotation);
 - corpus/counts.md: documents, mentions and relations per file and source.
@@ -125,6 +127,10 @@ def counts(files: dict[str, list[dict]]) -> str:
 HELD_OUT_BATCHES = frozenset(f"silver-v{k:03d}.ann" for k in range(10, 16))
 
 
+# the written batches no model trains on: eight registers of business news (corpus/synthetic/README.md)
+WRITTEN_HELD_OUT_BATCHES = frozenset(f"synth-w6{batch}.ann" for batch in "abcdefgh")
+
+
 def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
     """The silver documents: none a gold document, none a near-duplicate of a gold test one."""
     records = [with_metadata(r, "train") for d, r in annotated("silver").items() if d not in gold_ids]
@@ -132,14 +138,19 @@ def silver_records(gold_ids: set[str], test: list[dict]) -> list[dict]:
     return [r for r in records if r["doc_id"] not in near]
 
 
-def split_held_out(silver: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(train, held out): the documents of ``HELD_OUT_BATCHES`` are held out, except those that
-    repeat a training text (an archive item drawn twice under two ids, xwlb-a and xwlb-p, or the
-    same story on another day), which are dropped."""
-    train = [r for r in silver if r["annotation"] not in HELD_OUT_BATCHES]
-    held_out = [r for r in silver if r["annotation"] in HELD_OUT_BATCHES]
-    repeated = set(near_duplicates(held_out, train))
-    return train, [{**r, "split": "heldout"} for r in held_out if r["doc_id"] not in repeated]
+def split_held_out(silver: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(train, held out, written held out): the documents of ``HELD_OUT_BATCHES`` and
+    ``WRITTEN_HELD_OUT_BATCHES`` are held out, except those that repeat a training text (an archive
+    item drawn twice under two ids, xwlb-a and xwlb-p, or the same story on another day), which are
+    dropped."""
+    kept_out = HELD_OUT_BATCHES | WRITTEN_HELD_OUT_BATCHES
+    train = [r for r in silver if r["annotation"] not in kept_out]
+    repeated = set(near_duplicates([r for r in silver if r["annotation"] in kept_out], train))
+
+    def held(batches: frozenset[str], split: str) -> list[dict]:
+        return [{**r, "split": split} for r in silver if r["annotation"] in batches and r["doc_id"] not in repeated]
+
+    return train, held(HELD_OUT_BATCHES, "heldout"), held(WRITTEN_HELD_OUT_BATCHES, "heldout-written")
 
 
 def main() -> None:
@@ -153,14 +164,21 @@ def main() -> None:
             [with_metadata(gold_records[d], split) for d in ids if d in gold_records],
         )
     test = [r for d, r in gold_records.items() if split_of.get(d) == "test"]
-    train, held_out = split_held_out(silver_records(set(split_of), test))
+    train, held_out, written = split_held_out(silver_records(set(split_of), test))
     write(CORPUS / "silver" / "train.jsonl", train)
     write(CORPUS / "silver" / "heldout.jsonl", held_out)
+    write(CORPUS / "silver" / "heldout-written.jsonl", written)
     if "--agreement" in sys.argv and set(double_records) & set(gold_records):
         (CORPUS / "agreement.md").write_text(agreement(gold_records, double_records), encoding="utf-8")
     files = {
         name: [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()]
-        for name in ("gold/dev.jsonl", "gold/test.jsonl", "silver/train.jsonl", "silver/heldout.jsonl")
+        for name in (
+            "gold/dev.jsonl",
+            "gold/test.jsonl",
+            "silver/train.jsonl",
+            "silver/heldout.jsonl",
+            "silver/heldout-written.jsonl",
+        )
     }
     (CORPUS / "counts.md").write_text(counts(files), encoding="utf-8")
     sizes = {name: len(records) for name, records in files.items()}

@@ -1,8 +1,9 @@
 """Validate the corpus files: python corpus/tools/validate.py [corpus/]
 
 Checks every line of gold/dev.jsonl, gold/test.jsonl and (once built: they are not committed, their
-texts stay in ../shared/data) silver/train.jsonl and silver/heldout.jsonl against ANNOTATION.md
-and the corpus's own rules, without the source corpora (a clean clone can run it):
+texts stay in ../shared/data) silver/train.jsonl, silver/heldout.jsonl and
+silver/heldout-written.jsonl against ANNOTATION.md and the corpus's own rules, without the source
+corpora (a clean clone can run it):
 - offsets inside the text, labels known, spans not overlapping, one label per canonical name,
   MONEY with a numeric or null ``value`` and an ISO 4217 ``currency``;
 - relation types known, heads and tails canonical names of entities with the allowed labels;
@@ -28,6 +29,7 @@ FILES = {
     "test": "gold/test.jsonl",
     "train": "silver/train.jsonl",
     "heldout": "silver/heldout.jsonl",
+    "heldout-written": "silver/heldout-written.jsonl",
 }
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -86,7 +88,7 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
         if split == "train" and not path.exists():
             files[split] = []  # built by build.py from the annotations and ../shared/data
             continue
-        if split == "heldout" and not path.exists():
+        if split.startswith("heldout") and not path.exists():
             files[split] = []
             if files["train"]:  # an older build: its train.jsonl may hold the held-out documents
                 problems.append(f"{name} is missing beside silver/train.jsonl: run corpus/tools/build.py")
@@ -108,11 +110,12 @@ def validate(corpus: Path) -> tuple[dict[str, list[dict]], list[str]]:
                 and (not date or (date >= "20220101") != (split == "test"))
             ):
                 problems.append(f"{where}: an xwlb item dated {date} cannot be in {split}")
-    for split in ("train", "heldout"):
+    for split in ("train", "heldout", "heldout-written"):
         near = near_duplicates(files[split], files["test"])
         problems += [f"{FILES[split]} ({d}): near-duplicate of a gold test document" for d in near]
-    near = near_duplicates(files["heldout"], files["train"])
-    problems += [f"{FILES['heldout']} ({d}): near-duplicate of a training document" for d in near]
+    for split in ("heldout", "heldout-written"):
+        near = near_duplicates(files[split], files["train"])
+        problems += [f"{FILES[split]} ({d}): near-duplicate of a training document" for d in near]
     return files, problems
 
 
