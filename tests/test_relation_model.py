@@ -44,6 +44,27 @@ def test_candidates_pair_organisations_with_the_park_of_their_sentence_or_the_la
     assert f["across_paragraph"] == 1.0 and "trigger=SETTLE@before|across" in f
 
 
+def test_a_list_of_firms_across_from_its_park_reads_the_whole_sentence(nlp):
+    # the trigger stands after the last firm of the list, beyond the first one's window
+    text = "苏州工业园区已集聚外资企业上千家。星海科技、云帆科技、蓝鲸智能、青松生物等企业也在这里建厂投产。"
+    firms = ["星海科技", "云帆科技", "蓝鲸智能", "青松生物"]
+    doc = document("d", text, [("苏州工业园区", "PARK")] + [(firm, "COMPANY") for firm in firms])
+    ctx, _ = gold_context(nlp, doc)
+    first = next(c for c in candidates(ctx) if c.actor.entity == "星海科技")
+    f = pair_features(ctx, first, {})
+    assert first.across and "trigger=BUILD@after|across" not in f
+    assert f["trigger=BUILD@sentence|across"] == 1.0 and f["sentence_refers_to_park|across"] == 1.0
+    assert f["actor_in_list|across"] == 1.0
+    last = pair_features(ctx, next(c for c in candidates(ctx) if c.actor.entity == "青松生物"), {})
+    assert last["actor_then_deng|across"] == 1.0
+    # a park named only as a firm's own name is no reference to the park before
+    other = document(
+        "e", "苏州工业园区举行签约。开发区建设集团发布年报。", [("苏州工业园区", "PARK"), ("开发区建设集团", "COMPANY")]
+    )
+    ctx, _ = gold_context(nlp, other)
+    assert "sentence_refers_to_park|across" not in pair_features(ctx, next(candidates(ctx)), {})
+
+
 def test_trigger_classes_generalise_over_the_words_of_a_class():
     assert trigger_classes(["计划", "投资建设"]) == {"INVEST", "BUILD"}
     assert trigger_classes(["正式", "安家"]) == {"SETTLE"}

@@ -30,6 +30,8 @@ TRIGGERS = {
     "VISIT": "考察 调研 参观 走访 来到 视察 看望 察看 了解",
 }
 TRIGGER_WORDS = {kind: words.split() for kind, words in TRIGGERS.items()}
+# A sentence that names no park but speaks of one: 这里, 在此, a bare 园区 or 开发区
+PARK_REFERENCE = re.compile(r"这里|在此|此地|园区|园内|区内|该区|开发区|高新区|经开区|片区")
 ANAPHOR = re.compile(r"^(?:该|本|这个?)[\u4e00-\u9fff]{0,4}$|^园区$")  # 该园区, 该公司, a bare 园区
 WINDOW = 10  # characters read before the first and after the second mention
 LONG_GAP = 40  # a longer gap is read at its two ends only
@@ -161,5 +163,24 @@ def _across_features(
         for kind in trigger_classes(found):
             f[f"trigger={kind}@{name}|across"] = 1.0
     f[f"actors_in_sentence={_bucket(view.actors, (1, 3))}|across"] = 1.0
+    # the trigger of a list of firms stands after the last of them, beyond the windows
+    for kind in trigger_classes(tokens(text, *sentence, view.mentions)):
+        f[f"trigger={kind}@sentence|across"] = 1.0
+    if PARK_REFERENCE.search(_outside_mentions(text, sentence, view.mentions)):
+        f["sentence_refers_to_park|across"] = 1.0
+    if text[max(0, actor.start - 1) : actor.start] in "、和与及" or text[actor.end : actor.end + 1] == "、":
+        f["actor_in_list|across"] = 1.0
+    if "等" in text[actor.end : actor.end + 3]:
+        f["actor_then_deng|across"] = 1.0
     f.update(_rule_features(candidate, rules))
     return f
+
+
+def _outside_mentions(text: str, span: tuple[int, int], mentions: tuple[Mention, ...]) -> str:
+    """The text of ``span`` with every mention inside it blanked out."""
+    out, at = [], span[0]
+    for m in mentions:
+        if m.start >= at and m.end <= span[1]:
+            out.append(text[at : m.start])
+            at = m.end
+    return " ".join(out + [text[at : span[1]]])
