@@ -95,31 +95,51 @@ def synthetic_graph(parks: int, companies: int) -> nx.MultiDiGraph:
     return g
 
 
+def _draw_and_search(p, html: Path, company: str) -> tuple[float, float]:
+    """Milliseconds from the start of navigation to the first frame drawn, and from typing a
+    part of ``company`` in the search box to its panel shown."""
+    browser, page = chromium_page(p, html)
+    try:
+        drawn = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
+        started = page.evaluate("performance.now()")
+        page.fill("#search", company[:-6])
+        page.click(f"#results li >> text={company}")
+        page.wait_for_selector(f"#panel h2 >> text={company}")
+        return drawn, page.evaluate("performance.now()") - started
+    finally:
+        browser.close()
+
+
 @needs_chromium
 @pytest.mark.slow
-def test_explorer_opens_ten_thousand_nodes_and_finds_one_within_a_second(tmp_path):
+def test_explorer_opens_ten_thousand_nodes_about_as_fast_as_a_hundred(tmp_path):
     from playwright.sync_api import sync_playwright
 
     from pipeline.view import write_html
 
-    g = synthetic_graph(parks=500, companies=19)
-    assert g.number_of_nodes() >= 10_000
-    write_html(g, tmp_path / "graph.html")
+    large, small = synthetic_graph(parks=500, companies=19), synthetic_graph(parks=5, companies=19)
+    assert large.number_of_nodes() >= 10_000
+    write_html(large, tmp_path / "large.html")
+    write_html(small, tmp_path / "small.html")
     with sync_playwright() as p:
-        browser, page = chromium_page(p, tmp_path / "graph.html")
+        browser, page = chromium_page(p, tmp_path / "large.html")
         try:
-            # from the start of navigation to the first frame drawn
-            drawn = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
-            assert page.evaluate("explorer.nodes") == g.number_of_nodes()
+            assert page.evaluate("explorer.nodes") == large.number_of_nodes()
             assert page.evaluate("network.body.data.nodes.length") < 1100  # the overview: the largest parks
-            started = page.evaluate("performance.now()")
-            page.fill("#search", "园420企业7")
-            page.click("#results li >> text=园420企业7科技有限公司")
-            page.wait_for_selector("#panel h2 >> text=园420企业7科技有限公司")
-            searched = page.evaluate("performance.now()") - started
-            assert drawn < 1500 and searched < 1000, (drawn, searched)  # (about 0.8 s here; a margin for busy machines)
         finally:
             browser.close()
+        # Against the same page with 115 nodes in the same run, the best of two each (a busy machine
+        # slows one run, rarely both): here the large page draws in 0.65-0.9 s against 0.3 s and
+        # finds a company in 0.2 s like the small one. Drawing every node would take seconds. An
+        # absolute bound failed CI on a busy machine (1.6 s against 1.5 s).
+        runs = [
+            _draw_and_search(p, tmp_path / f"{size}.html", "园4企业7科技有限公司")
+            for _ in range(2)
+            for size in ("large", "small")
+        ]
+        large_drawn, small_drawn = min(r[0] for r in runs[::2]), min(r[0] for r in runs[1::2])
+        large_searched, small_searched = min(r[1] for r in runs[::2]), min(r[1] for r in runs[1::2])
+        assert large_drawn < 5 * small_drawn and large_searched < 4 * small_searched, runs
 
 
 def test_colours_are_fixed_per_label_whatever_the_order():
