@@ -665,6 +665,14 @@ def _dense(length: int) -> str:
     return (unit * (length // len(unit) + 1))[:length]
 
 
+def _firms_after_a_park(length: int) -> str:
+    """A park's sentence, then firms one after another in a sentence without a park or an end:
+    every firm is paired with the park across sentences (candidates.py)."""
+    names = ["星海", "云帆", "雷电", "天启", "华光", "明远", "长青", "瑞丰"]
+    unit = "".join(f"{a}{b}科技有限公司发布新品，" for a in names for b in names)
+    return "苏州工业园区举行签约仪式。" + (unit * (length // len(unit) + 1))[:length]
+
+
 def _seconds(nlp, text: str):
     """The best of two runs' seconds (a busy machine slows one, rarely both), and the Doc."""
     times = []
@@ -676,15 +684,16 @@ def _seconds(nlp, text: str):
 
 
 @pytest.mark.slow  # wall-clock times: on a busy machine only the full run should judge it
-def test_10_a_long_sentence_is_not_cubic(nlp):
+@pytest.mark.parametrize("written", [_dense, _firms_after_a_park])
+def test_10_a_long_sentence_is_not_cubic(nlp, written):
     nlp("预热。")
     # four times the text in one sentence: about four times the time when linear, sixteen when
-    # quadratic (20,000 characters took 84 s when every pair was searched); a ratio of two runs on
-    # the same machine, not a bound that a slower or busier machine fails
-    (short, _), (long, doc) = _seconds(nlp, _dense(5_000)), _seconds(nlp, _dense(20_000))
+    # quadratic (20,000 characters took 84 s when every pair was searched, and 9.6 s against 0.8 s
+    # for 5,000 when each firm of a sentence without a park read the whole sentence); a ratio of
+    # two runs on the same machine, not a bound that a slower or busier machine fails
+    (short, _), (long, doc) = _seconds(nlp, written(5_000)), _seconds(nlp, written(20_000))
     assert long <= 8 * short
-    assert long <= 10.0
-    assert len(doc.ents) > 2000
+    assert len(doc.ents) > 1000
 
 
 @pytest.mark.slow

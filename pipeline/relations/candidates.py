@@ -33,6 +33,9 @@ class SentenceView:
     money: bool
     plan: bool
     negation: bool
+    # what the features read of the whole sentence, filled by the first pair that needs it: a
+    # sentence of N firms is read once, not N times (features._sentence_wide)
+    reading: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, text: str, span: tuple[int, int], mentions: tuple[Mention, ...]) -> SentenceView:

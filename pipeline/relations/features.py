@@ -163,17 +163,28 @@ def _across_features(
         for kind in trigger_classes(found):
             f[f"trigger={kind}@{name}|across"] = 1.0
     f[f"actors_in_sentence={_bucket(view.actors, (1, 3))}|across"] = 1.0
-    # the trigger of a list of firms stands after the last of them, beyond the windows
-    for kind in trigger_classes(tokens(text, *sentence, view.mentions)):
-        f[f"trigger={kind}@sentence|across"] = 1.0
-    if PARK_REFERENCE.search(_outside_mentions(text, sentence, view.mentions)):
-        f["sentence_refers_to_park|across"] = 1.0
+    f.update(_sentence_wide(text, candidate))
     if text[max(0, actor.start - 1) : actor.start] in "、和与及" or text[actor.end : actor.end + 1] == "、":
         f["actor_in_list|across"] = 1.0
     if "等" in text[actor.end : actor.end + 3]:
         f["actor_then_deng|across"] = 1.0
     f.update(_rule_features(candidate, rules))
     return f
+
+
+def _sentence_wide(text: str, candidate: Candidate) -> dict[str, float]:
+    """The across features of the whole sentence, the same for each of its firms: read once per
+    sentence (``SentenceView.reading``), or a sentence of N firms would cost N times its length."""
+    view = candidate.view
+    if "across" not in view.reading:
+        f = {}
+        # the trigger of a list of firms stands after the last of them, beyond the windows
+        for kind in trigger_classes(tokens(text, *view.span, view.mentions)):
+            f[f"trigger={kind}@sentence|across"] = 1.0
+        if PARK_REFERENCE.search(_outside_mentions(text, view.span, view.mentions)):
+            f["sentence_refers_to_park|across"] = 1.0
+        view.reading["across"] = f
+    return view.reading["across"]
 
 
 def _outside_mentions(text: str, span: tuple[int, int], mentions: tuple[Mention, ...]) -> str:
