@@ -75,13 +75,13 @@ def main() -> None:
         (batch_of(json.loads(line)["doc_id"]), line)
         for line in SILVER.read_text(encoding="utf-8").splitlines(keepends=True)
     ]
+    if args.groups:
+        groups(args.groups.split(","), lines, args.work, args.out or ROOT / "benchmarks" / "registers-groups.md")
+        return
     by_batch: dict[str, list[str]] = {}
     for batch, line in lines:
         if batch:
             by_batch.setdefault(batch, []).append(line)
-    if args.groups:
-        groups(args.groups.split(","), lines, args.work, args.out or ROOT / "benchmarks" / "registers-groups.md")
-        return
     chosen = args.batches.split(",") if args.batches else sorted(b for b in by_batch if b[:2] in ("w4", "w5"))
     base = [line for batch, line in lines if batch not in chosen]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -120,6 +120,8 @@ def main() -> None:
 
 def groups(prefixes: list[str], lines: list[tuple[str | None, str]], work: Path, out_path: Path) -> None:
     """Each group of written batches left out whole: trained on the rest, scored on the group."""
+    if empty := [p for p in prefixes if not any(batch and batch.startswith(p) for batch, _ in lines)]:
+        raise SystemExit(f"--groups: no written batch of {SILVER} starts with {', '.join(empty)}")
     work.mkdir(parents=True, exist_ok=True)
     began, rows, documents, total = time.time(), [], 0, {"tp": 0, "fp": 0, "fn": 0}
     for prefix in prefixes:
