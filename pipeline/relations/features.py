@@ -11,6 +11,7 @@ of the text and the mentions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import jieba
@@ -42,16 +43,27 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w for w in jieba.lcut(text) if w.strip() and not re.fullmatch(r"[\d\W_]+", w))
 
 
+def pieces(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> Iterator[str | Mention]:
+    """text[start:end] as the stretches of text between the mentions inside it, and those mentions."""
+    at = start
+    for m in mentions:
+        if m.start >= at and m.end <= end:
+            yield text[at : m.start]
+            yield m
+            at = m.end
+    yield text[at:end]
+
+
 def tokens(text: str, start: int, end: int, mentions: tuple[Mention, ...]) -> list[str]:
     """The words of text[start:end], each mention inside written as its label (@COMPANY): what
     is learnt is how news speaks of a company and a park, not which company or park it names."""
-    out, at = [], start
-    for m in mentions:
-        if m.start >= at and m.end <= end:
-            out += words(text[at : m.start])
-            out.append(f"@{m.label}")
-            at = m.end
-    return out + list(words(text[at:end]))
+    out: list[str] = []
+    for piece in pieces(text, start, end, mentions):
+        if isinstance(piece, str):
+            out += words(piece)
+        else:
+            out.append(f"@{piece.label}")
+    return out
 
 
 def trigger_classes(read: list[str]) -> set[str]:
@@ -189,9 +201,4 @@ def _sentence_wide(text: str, candidate: Candidate) -> dict[str, float]:
 
 def _outside_mentions(text: str, span: tuple[int, int], mentions: tuple[Mention, ...]) -> str:
     """The text of ``span`` with every mention inside it blanked out."""
-    out, at = [], span[0]
-    for m in mentions:
-        if m.start >= at and m.end <= span[1]:
-            out.append(text[at : m.start])
-            at = m.end
-    return " ".join(out + [text[at : span[1]]])
+    return " ".join(piece for piece in pieces(text, *span, mentions) if isinstance(piece, str))
