@@ -78,7 +78,10 @@ def test_features_read_the_words_between_with_names_masked(nlp):
     ctx, _ = gold_context(nlp, doc)
     first = next(c for c in candidates(ctx) if c.actor.entity == "星海科技")
     f = pair_features(ctx, first, {})
-    assert f["order=AP"] == 1.0 and f["plan"] == 1.0 and f["actor_in_list"] == 1.0
+    assert f["order=AP"] == 1.0 and f["plan"] == 1.0 and f["actor_opens_text"] == 1.0
+    assert "actor_in_list" not in f  # nothing lists it: the text opens with it
+    second = next(c for c in candidates(ctx) if c.actor.entity == "北京云帆科技有限公司")
+    assert pair_features(ctx, second, {})["actor_in_list"] == 1.0  # …与北京云帆科技有限公司
     assert "gap:@COMPANY|AP" in f and "gap:入驻|AP" in f
     assert not any("云帆" in name for name in f)  # another company's name is not a feature
     assert tokens(text, 0, len(text), first.view.mentions)[:3] == ["@COMPANY", "与", "@COMPANY"]

@@ -72,6 +72,11 @@ class Context:
         )
 
     @functools.cached_property
+    def opening(self) -> int:
+        """Where the text starts, after any whitespace."""
+        return re.match(r"\s*", self.text).end()
+
+    @functools.cached_property
     def longest_mention(self) -> int:
         return max((m.end - m.start for m in self.mentions), default=0)
 

@@ -135,11 +135,20 @@ def pair_features(ctx: Context, candidate: Candidate, rules: dict[tuple[str, str
     for role, m in (("park", park), ("actor", actor)):
         if ANAPHOR.match(text[m.start : m.end]):
             f[f"{role}_is_anaphor"] = 1.0
-    if text[max(0, actor.start - 1) : actor.start] in "、和与及" or text[actor.end : actor.end + 1] == "、":
-        f["actor_in_list"] = 1.0
-    if "等" in text[actor.end : actor.end + 3]:
-        f["actor_then_deng"] = 1.0
+    f.update(_list_features(text, actor))
+    if actor.start == ctx.opening:  # the subject of a one-sentence text (the corpora's items)
+        f["actor_opens_text"] = 1.0
     f.update(_rule_features(candidate, rules))
+    return f
+
+
+def _list_features(text: str, actor: Mention, suffix: str = "") -> dict[str, float]:
+    """The organisation as one of a list (X、Y和Z, X等企业)."""
+    f = {}
+    if (actor.start > 0 and text[actor.start - 1] in "、和与及") or text[actor.end : actor.end + 1] == "、":
+        f[f"actor_in_list{suffix}"] = 1.0
+    if "等" in text[actor.end : actor.end + 3]:
+        f[f"actor_then_deng{suffix}"] = 1.0
     return f
 
 
@@ -176,10 +185,7 @@ def _across_features(
             f[f"trigger={kind}@{name}|across"] = 1.0
     f[f"actors_in_sentence={_bucket(view.actors, (1, 3))}|across"] = 1.0
     f.update(_sentence_wide(text, candidate))
-    if text[max(0, actor.start - 1) : actor.start] in "、和与及" or text[actor.end : actor.end + 1] == "、":
-        f["actor_in_list|across"] = 1.0
-    if "等" in text[actor.end : actor.end + 3]:
-        f["actor_then_deng|across"] = 1.0
+    f.update(_list_features(text, actor, "|across"))
     f.update(_rule_features(candidate, rules))
     return f
 
