@@ -142,7 +142,8 @@ def split_held_out(silver: list[dict]) -> tuple[list[dict], list[dict], list[dic
     """(train, held out, written held out): the documents of ``HELD_OUT_BATCHES`` and
     ``WRITTEN_HELD_OUT_BATCHES`` are held out, except those that repeat a training text (an archive
     item drawn twice under two ids, xwlb-a and xwlb-p, or the same story on another day), which are
-    dropped."""
+    dropped. The two held-out sets are not checked against each other: each is scored on its own,
+    and neither is trained on."""
     kept_out = HELD_OUT_BATCHES | WRITTEN_HELD_OUT_BATCHES
     train = [r for r in silver if r["annotation"] not in kept_out]
     repeated = set(near_duplicates([r for r in silver if r["annotation"] in kept_out], train))
