@@ -32,7 +32,7 @@ TRIGGERS = {
 }
 TRIGGER_WORDS = {kind: words.split() for kind, words in TRIGGERS.items()}
 # A sentence that names no park but speaks of one: 这里, 在此, a bare 园区 or 开发区
-PARK_REFERENCE = re.compile(r"这里|在此|此地|园区|园内|区内|该区|开发区|高新区|经开区|片区")
+PARK_REFERENCE = re.compile(r"这里|在此|此地|园区|园内|(?<![地市小社城景])区内|该区(?!域)|开发区|高新区|经开区|片区")
 ANAPHOR = re.compile(r"^(?:该|本|这个?)[\u4e00-\u9fff]{0,4}$|^园区$")  # 该园区, 该公司, a bare 园区
 WINDOW = 10  # characters read before the first and after the second mention
 LONG_GAP = 40  # a longer gap is read at its two ends only
