@@ -95,17 +95,20 @@ def synthetic_graph(parks: int, companies: int) -> nx.MultiDiGraph:
     return g
 
 
-def _draw_and_search(p, html: Path, company: str) -> tuple[float, float]:
-    """Milliseconds from the start of navigation to the first frame drawn, and from typing a
-    part of ``company`` in the search box to its panel shown."""
+def _draw_and_search(p, html: Path, company: str) -> dict[str, float]:
+    """Milliseconds from the start of navigation to the first frame drawn (``drawn``) and from
+    typing a part of ``company`` in the search box to its panel shown (``searched``), and the
+    nodes the explorer holds and draws at first."""
     browser, page = chromium_page(p, html)
     try:
         drawn = page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
+        nodes, shown = page.evaluate("explorer.nodes"), page.evaluate("network.body.data.nodes.length")
         started = page.evaluate("performance.now()")
         page.fill("#search", company[:-6])
         page.click(f"#results li >> text={company}")
         page.wait_for_selector(f"#panel h2 >> text={company}")
-        return drawn, page.evaluate("performance.now()") - started
+        searched = page.evaluate("performance.now()") - started
+        return {"drawn": drawn, "searched": searched, "nodes": nodes, "shown": shown}
     finally:
         browser.close()
 
@@ -122,24 +125,18 @@ def test_explorer_opens_ten_thousand_nodes_about_as_fast_as_a_hundred(tmp_path):
     write_html(large, tmp_path / "large.html")
     write_html(small, tmp_path / "small.html")
     with sync_playwright() as p:
-        browser, page = chromium_page(p, tmp_path / "large.html")
-        try:
-            assert page.evaluate("explorer.nodes") == large.number_of_nodes()
-            assert page.evaluate("network.body.data.nodes.length") < 1100  # the overview: the largest parks
-        finally:
-            browser.close()
         # Against the same page with 115 nodes in the same run, the best of two each (a busy machine
-        # slows one run, rarely both): here the large page draws in 0.65-0.9 s against 0.3 s and
-        # finds a company in 0.2 s like the small one. Drawing every node would take seconds. An
-        # absolute bound failed CI on a busy machine (1.6 s against 1.5 s).
-        runs = [
-            _draw_and_search(p, tmp_path / f"{size}.html", "园4企业7科技有限公司")
-            for _ in range(2)
-            for size in ("large", "small")
-        ]
-        large_drawn, small_drawn = min(r[0] for r in runs[::2]), min(r[0] for r in runs[1::2])
-        large_searched, small_searched = min(r[1] for r in runs[::2]), min(r[1] for r in runs[1::2])
-        assert large_drawn < 5 * small_drawn and large_searched < 4 * small_searched, runs
+        # slows one run, rarely both): drawing every node would take seconds. An absolute bound
+        # failed CI on a busy machine (1.6 s against 1.5 s).
+        runs: dict[str, list[dict[str, float]]] = {"large": [], "small": []}
+        for _ in range(2):  # alternately, so a slow spell of the machine slows both
+            for size, found in runs.items():
+                found.append(_draw_and_search(p, tmp_path / f"{size}.html", "园4企业7科技有限公司"))
+    assert runs["large"][0]["nodes"] == large.number_of_nodes()
+    assert runs["large"][0]["shown"] < 1100  # the overview: the largest parks
+    best = {size: {k: min(run[k] for run in found) for k in ("drawn", "searched")} for size, found in runs.items()}
+    assert best["large"]["drawn"] < 5 * best["small"]["drawn"], runs
+    assert best["large"]["searched"] < 4 * best["small"]["searched"], runs
 
 
 def test_colours_are_fixed_per_label_whatever_the_order():
