@@ -308,10 +308,13 @@ class CharNet:
         options = onnxruntime.SessionOptions()
         # one thread: the pipeline runs one worker per core, and more threads only fight over them
         options.intra_op_num_threads = options.inter_op_num_threads = 1
-        model = onnx_model(weights)
+        # keyed by the weights' bytes, so that a run that finds the graph cached never imports
+        # onnx (0.6 s of every start, most of it ml_dtypes)
+        digest = hashlib.sha256((path / WEIGHTS).read_bytes()).hexdigest()
         if int8:
-            digest = hashlib.sha256(model).hexdigest()
-            model = cached("charnet-int8", lambda: quantized(model), digest)
+            model = cached("charnet-int8", lambda: quantized(onnx_model(weights)), digest)
+        else:
+            model = cached("charnet", lambda: onnx_model(weights), digest)
         self.session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         self.transitions, self.start, self.end = (
             weights[f"crf.{name}"].astype("float32") for name in ("transitions", "start", "end")
