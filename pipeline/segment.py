@@ -99,14 +99,20 @@ def _dictionary() -> _Dictionary:
     """The dictionary of jieba's default tokenizer, built again when its size or total changes:
     a word added with ``jieba.add_word`` is followed, one removed with ``jieba.del_word`` after
     the first text is not (it changes neither)."""
-    jieba.dt.check_initialized()
-    key = (str(jieba.dt.dictionary), str(len(jieba.dt.FREQ)), str(jieba.dt.total))
+    key = dictionary_key()
     if key not in _DICTIONARIES:
-        dictionary = jieba.dt.dictionary  # None: the dictionary of this jieba version
-        source = f"{dictionary}:{Path(dictionary).stat().st_mtime_ns}" if dictionary else "default"
         _DICTIONARIES.clear()
-        _DICTIONARIES[key] = _Dictionary(cached("dictionary-words", _dictionary_words, source, *key[1:]))
+        _DICTIONARIES[key] = _Dictionary(cached("dictionary-words", _dictionary_words, *key))
     return _DICTIONARIES[key]
+
+
+def dictionary_key() -> tuple[str, str, str]:
+    """Which dictionary jieba's default tokenizer holds: its file (with the file's time), its size
+    and its total count; what is built from it is cached under this key."""
+    jieba.dt.check_initialized()
+    dictionary = jieba.dt.dictionary  # None: the dictionary of this jieba version
+    source = f"{dictionary}:{Path(dictionary).stat().st_mtime_ns}" if dictionary else "default"
+    return source, str(len(jieba.dt.FREQ)), str(jieba.dt.total)
 
 
 def _dictionary_words() -> ahocorasick.Automaton:
