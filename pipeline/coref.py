@@ -19,9 +19,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import companies, lexicon
-from .heads import COMMITTEE_HEADS
+from .heads import COMMITTEE_HEADS, REGISTERED_FORMS
 from .normalise import normalise
-from .places import MAX_PLACE, rest_after_place
+from .places import MAX_PLACE, leading_place, rest_after_place
 
 # 该园区 / 该公司 …, and a bare 园区 opening a phrase about what is in it (。园区内的X, 在园区里,
 # 园区企业X): news names its park once, then says 园区
@@ -57,6 +57,20 @@ def _name_of(span: Span) -> str:
     return name
 
 
+def _listed_firm(name: str, before: str) -> tuple[str, str, companies.Company | None]:
+    """(the name as the lexicon may know it, the text before that name, the company it names): a
+    mention opening with places (广东格力电器, 上海振华重工: mentions.py keeps a place written before
+    a firm inside its name) is read as its firm's name (格力电器) written after those places. A
+    registered name is one firm's whole name: 无锡华润微电子有限公司 is not 华润微电子有限公司."""
+    company = companies.lookup(name)
+    at = 0
+    registered = name.endswith(tuple(REGISTERED_FORMS))
+    while company is None and not registered and (place := leading_place(name, at)):
+        at += len(place)
+        company = companies.lookup(name[at:])
+    return (name[at:], before + name[:at], company) if company is not None else (name, before, None)
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -86,12 +100,16 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
     text = doc._.norm_text
     # a name written once after a place other than its firm's (广东省建科院) names another firm in
     # every mention of it: the document's bare 建科院 later is the same one
-    another_firm = {
-        name
+    firms = {
+        span: _listed_firm(name, text[max(0, span.start_char - MAX_PLACE) : span.start_char])
         for span, name in names.items()
         if span.label_ == "COMPANY"
-        and (company := companies.lookup(name)) is not None
-        and companies.another_place_before(text[max(0, span.start_char - MAX_PLACE) : span.start_char], company, name)
+    }
+    another_firm = {
+        written
+        for span, (name, before, company) in firms.items()
+        if company is not None and companies.another_place_before(before, company, name)
+        for written in (names[span], name)
     }
     for span, name in names.items():
         key = f"{span.label_}:{name}"
@@ -103,7 +121,7 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
             span.label_ == "COMPANY"
             and name not in aliases
             and name not in another_firm
-            and (company := companies.lookup(name)) is not None
+            and (company := firms[span][2]) is not None
         ):
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")

@@ -217,6 +217,19 @@ def free_trade_zone(name: str) -> Park | None:
     return park if park is not None and park.kind == "free_trade_zone" and not park.name.endswith("片区") else None
 
 
+def is_chinese_divisions(text: str) -> bool:
+    """``text`` is one or more of China's administrative divisions written together (上海,
+    辽宁省本溪市, 浦东), read longest first: no country (美国; 香港 and 台湾 are written as the
+    gazetteer's countries), no region (华东)."""
+    table, at = places(), 0
+    while at < len(text):
+        size = next((n for n in range(min(len(text) - at, 8), 1, -1) if text[at : at + n] in table), 0)
+        if not size or not table[text[at : at + size]].province or table[text[at : at + size]].level == "region":
+            return False
+        at += size
+    return bool(text)
+
+
 @cache
 def organisations() -> frozenset[str]:
     lines = (LEXICON_DIR / "organisations.txt").read_text(encoding="utf-8").splitlines()

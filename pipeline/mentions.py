@@ -22,6 +22,7 @@ from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from . import lexicon
 from .heads import COMPANY_HEADS, ORG_HEADS, PARK_HEADS_LONGEST_FIRST
 from .money import find_money
 from .segment import split_tokens_at
@@ -220,11 +221,34 @@ class Mentions:
         self.policy = policy
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.policy.write(doc, doc._.candidates or {})
+        return with_places_in_firm_names(self.policy.write(doc, doc._.candidates or {}))
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict[str, object]:
         """Entity precision, recall and F1 (spaCy's, as its own entity recognizer reports them)."""
         return get_ner_prf(examples)
+
+
+def with_places_in_firm_names(doc: Doc) -> Doc:
+    """A Chinese place written right before a firm's name is part of the name (ANNOTATION.md: a
+    place inside a company name stays inside it): 大连|珍奥公司, 上海|振华重工 and 辽宁省|本溪市宏达开发公司
+    become one COMPANY, whichever tagger found the two. The silver annotates so in every source: a
+    firm's name without a legal form opening with a Chinese place is one COMPANY 583 times against
+    39 a place and a COMPANY (xwlb), 82 against 1 (MSRA), 49 against 0 (CLUENER), 24 against 0
+    (Resume). A country stays apart (美国|微软公司), as the silver often writes it."""
+    ents, norm = list(doc.ents), doc._.norm_text
+    joined = [
+        (place, firm)
+        for place, firm in zip(ents, ents[1:])
+        if place.label_ == "LOC"
+        and firm.label_ == "COMPANY"
+        and place.end_char == firm.start_char
+        and lexicon.is_chinese_divisions(norm[place.start_char : place.end_char])
+    ]
+    if joined:
+        apart = {(span.start_char, span.end_char) for pair in joined for span in pair}
+        doc.ents = [e for e in ents if (e.start_char, e.end_char) not in apart]
+        set_entities(doc, [Candidate(p.start_char, f.end_char, "COMPANY", f._.source, f._.score) for p, f in joined])
+    return doc
 
 
 @Language.factory(

@@ -122,13 +122,17 @@ def test_one_graph_node_per_company_with_its_listing_and_found_by_any_name(tmp_p
 
 
 def test_a_place_before_a_short_name_that_is_not_the_firms_own_names_another_firm(nlp):
-    def entity(text: str) -> str:
-        return next(e._.entity for e in nlp(text).ents if e.text == "建科院")
+    # the place is inside the mention (mentions.with_places_in_firm_names) and read as before the name
+    def entities(text: str) -> list[tuple[str, str]]:
+        return [(e.text, e._.entity) for e in nlp(text).ents if e.label_ == "COMPANY"]
 
-    assert entity("广东省建科院总部落户翠亨新区。") == "建科院"
-    assert entity("深圳建科院总部落户翠亨新区。") == "深圳市建筑科学研究院股份有限公司"
-    assert entity("福田建科院总部落户翠亨新区。") == "深圳市建筑科学研究院股份有限公司"  # a district of 深圳
-    assert entity("广东省建科院总部落户翠亨新区。建科院表示将追加投资。") == "建科院"  # every mention
+    assert entities("广东省建科院总部落户翠亨新区。") == [("广东省建科院", "广东省建科院")]
+    assert entities("深圳建科院总部落户翠亨新区。") == [("深圳建科院", "深圳市建筑科学研究院股份有限公司")]
+    assert entities("福田建科院总部落户翠亨新区。") == [("福田建科院", "深圳市建筑科学研究院股份有限公司")]  # in 深圳
+    assert entities("广东省建科院总部落户翠亨新区。建科院表示将追加投资。") == [  # every mention
+        ("广东省建科院", "广东省建科院"),
+        ("建科院", "广东省建科院"),
+    ]
 
 
 def test_a_province_before_a_name_the_registered_name_spells_out_keeps_the_link(nlp):
