@@ -26,11 +26,27 @@ def test_name_grammars(nlp, text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["打造绿色化工园区", "国家重点实验室", "前瞻布局量子产业", "该公司计划", "4家独立公司"]
+    "text",
+    [
+        "打造绿色化工园区",
+        "国家重点实验室",
+        "前瞻布局量子产业",
+        "该公司计划",
+        "4家独立公司",
+        "省政府批复",
+        "两国政府签署",
+        "县委书记",
+    ],
 )
 def test_generic_phrases_are_not_names(rules_nlp, text):
     # the grammars' judgement; the model has its own (it reads 国家重点实验室 alone as an ORG)
     assert [e for e in ents(rules_nlp, text) if e[1] in {"COMPANY", "PARK", "ORG"}] == []
+
+
+def test_a_named_government_and_a_levels_department_are_names(rules_nlp):
+    # a level alone before 政府 or 委 names no government (test above); a place or a department does
+    assert ("湘潭市政府", "ORG") in ents(rules_nlp, "湘潭市政府批复了规划。")
+    assert ("省工信厅", "ORG") in ents(rules_nlp, "省发改委、省工信厅等批复认定。")
 
 
 def test_places_come_from_the_gazetteer_not_inside_words(nlp):
