@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+import jieba
+
+from . import lexicon
+
 COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门".split()
 )
@@ -44,6 +48,20 @@ def _surname_length(name: str) -> int:
     return 1 if name[0] in SURNAMES else 0
 
 
+# A guess that opens with a word jieba's dictionary counts this often, tagged as no person name, is
+# that word: 强调 of 强调指出, 全会 of 全会强调, 来到 of 书记来到这里, 关于 of 书记关于…. In the
+# silver these were 843 of the 1,608 wrong guesses (xwlb 794, the written texts 45, CLUENER 2,
+# MSRA 2) and 3 of the 5,158 right ones.
+COMMON_WORD = 1000
+PERSON_TAGS = {"nr", "nrt", "nrfg"}
+
+
+def _opens_with_common_word(name: str) -> bool:
+    jieba.dt.check_initialized()
+    tag = lexicon.word_tags().get(name[:2])
+    return tag is not None and tag not in PERSON_TAGS and jieba.dt.FREQ.get(name[:2], 0) >= COMMON_WORD
+
+
 def _trim(name: str) -> str | None:
     """A surname-initial name; a 3-character guess is cut to 2 when its last character is one
     that follows names (及, 表, 在 …)."""
@@ -67,6 +85,7 @@ def find_persons(text: str, words: Sequence[tuple[int, int]]) -> Iterator[tuple[
         name = match["name"]
         if _surname_length(name) and match.start("name") in words_starting:
             names.add(name)
+    names = {name for name in names if not _opens_with_common_word(name)}
     for name in sorted(names, key=len, reverse=True):
         for match in re.finditer(re.escape(name), text):
             yield match.start(), match.end()

@@ -65,6 +65,23 @@ def test_persons_by_title_and_speech_verb_not_by_jieba(nlp, seed_doc, gold):
     assert ("王小明", "PERSON") in ents(nlp, "王小明表示,项目进展顺利。")
 
 
+@pytest.mark.parametrize(
+    "text, persons",
+    [
+        ("会议强调指出，要坚持创新。", []),  # 强调 before 指出 is the verb, not 强 + 调
+        ("全会强调，要深化改革。", []),
+        ("书记来到这里考察。", []),
+        ("董事长王传福表示，比亚迪将扩产。", ["王传福"]),
+        ("院长高峰介绍了情况。", ["高峰"]),  # a name that is also a word, after a title
+    ],
+)
+def test_person_guesses_that_open_with_a_common_word_are_that_word(text, persons):
+    from pipeline.persons import find_persons
+    from pipeline.segment import word_spans
+
+    assert [text[s:e] for s, e in find_persons(text, word_spans(text))] == persons
+
+
 def test_seed_company_and_org_names_are_not_in_the_package():
     """The seed's companies and organisations must be found by grammar, not by a list written
     for them. The one exception is listed_companies.tsv, derived mechanically from the exchanges'
