@@ -63,12 +63,21 @@ def _listed_firm(name: str, before: str) -> tuple[str, str, companies.Company | 
     a firm inside its name) is read as its firm's name (格力电器) written after those places. A
     registered name is one firm's whole name: 无锡华润微电子有限公司 is not 华润微电子有限公司."""
     company = companies.lookup(name)
+    rest = _without_places(name)
+    if company is None and rest != name and (company := companies.lookup(rest)) is not None:
+        return rest, before + name[: len(name) - len(rest)], company
+    return name, before, company
+
+
+def _without_places(name: str) -> str:
+    """A firm's name without the places it opens with (上海振华重工 → 振华重工); a registered name
+    is one firm's whole name and stays (无锡华润微电子有限公司 is not 华润微电子有限公司)."""
+    if name.endswith(tuple(REGISTERED_FORMS)):
+        return name
     at = 0
-    registered = name.endswith(tuple(REGISTERED_FORMS))
-    while company is None and not registered and (place := leading_place(name, at)):
+    while place := leading_place(name, at):
         at += len(place)
-        company = companies.lookup(name[at:])
-    return (name[at:], before + name[:at], company) if company is not None else (name, before, None)
+    return name[at:]
 
 
 class _UnionFind:
@@ -125,6 +134,8 @@ def group_entities(doc: Doc, aliases: dict[str, Span]) -> dict[str, Entity]:
         ):
             records[key] = company
             sets.union(key, f"COMPANY-RECORD:{company.name}")
+        if span.label_ == "COMPANY" and (rest := _without_places(name)) != name and rest in by_label["COMPANY"]:
+            sets.union(key, f"COMPANY:{rest}")  # 大连珍奥公司 … 珍奥公司: one firm, named once with its place
         if span.label_ == "PARK":
             # 湖北武汉江岸岱家山科创城 and 武汉江岸岱家山科创城, when the document names both
             shorter = rest_after_place(name, by_label["PARK"], shortest_rest=3)

@@ -96,9 +96,8 @@ _DICTIONARIES: dict[tuple[str, ...], _Dictionary] = {}
 
 
 def _dictionary() -> _Dictionary:
-    """The dictionary of jieba's default tokenizer, built again when its size or total changes:
-    a word added with ``jieba.add_word`` is followed, one removed with ``jieba.del_word`` after
-    the first text is not (it changes neither)."""
+    """The dictionary of jieba's default tokenizer, built again when ``dictionary_key`` changes:
+    a word added with ``jieba.add_word`` or removed with ``jieba.del_word`` is followed."""
     key = dictionary_key()
     if key not in _DICTIONARIES:
         _DICTIONARIES.clear()
@@ -106,13 +105,15 @@ def _dictionary() -> _Dictionary:
     return _DICTIONARIES[key]
 
 
-def dictionary_key() -> tuple[str, str, str]:
-    """Which dictionary jieba's default tokenizer holds: its file (with the file's time), its size
-    and its total count; what is built from it is cached under this key."""
+def dictionary_key() -> tuple[str, str, str, str]:
+    """Which dictionary jieba's default tokenizer holds: its file (with the file's time), its size,
+    its total count and the words removed from it (``jieba.del_word`` keeps a removed word with a
+    count of 0, so size and total stay); what is built from it is cached under this key."""
     jieba.dt.check_initialized()
     dictionary = jieba.dt.dictionary  # None: the dictionary of this jieba version
     source = f"{dictionary}:{Path(dictionary).stat().st_mtime_ns}" if dictionary else "default"
-    return source, str(len(jieba.dt.FREQ)), str(jieba.dt.total)
+    removed = ",".join(sorted(finalseg.Force_Split_Words))
+    return source, str(len(jieba.dt.FREQ)), str(jieba.dt.total), removed
 
 
 def _dictionary_words() -> ahocorasick.Automaton:

@@ -87,3 +87,21 @@ def dag_shapes(text: str) -> numpy.ndarray:
 )
 def test_dictionary_words_are_the_words_of_jiebas_dag(text):
     assert numpy.array_equal(charnet.lexicon_shapes(text), dag_shapes(text))
+
+
+def test_the_dictionary_key_follows_a_word_removed_from_jieba():
+    # del_word keeps the word with a count of 0: size and total stay, the key must still change
+    import jieba
+    from jieba import finalseg
+
+    from pipeline.segment import dictionary_key
+
+    word = "一品红"
+    before, count = dictionary_key(), jieba.dt.FREQ[word]
+    jieba.del_word(word)
+    try:
+        assert dictionary_key() != before
+    finally:  # as it was: del_word changed the count and the removed words only
+        jieba.dt.FREQ[word] = count
+        finalseg.Force_Split_Words.discard(word)
+    assert dictionary_key() == before

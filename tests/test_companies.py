@@ -135,6 +135,17 @@ def test_a_place_before_a_short_name_that_is_not_the_firms_own_names_another_fir
     ]
 
 
+def test_a_firm_named_once_with_its_place_and_then_without_is_one_firm(nlp):
+    doc = nlp("大连珍奥公司入驻大连高新区，珍奥公司将投资5亿元建设新厂。")
+    assert {e.text: e._.entity for e in doc.ents if e.label_ == "COMPANY"} == {
+        "大连珍奥公司": "大连珍奥公司",
+        "珍奥公司": "大连珍奥公司",
+    }
+    # a registered name is the whole name of its own firm: the Wuxi company is not its parent
+    doc = nlp("无锡华润微电子有限公司与华润微电子有限公司签约。")
+    assert len({e._.entity for e in doc.ents if e.label_ == "COMPANY"}) == 2
+
+
 def test_a_province_before_a_name_the_registered_name_spells_out_keeps_the_link(nlp):
     doc = nlp("广东格力电器今年营收增长。")
     assert [e._.entity for e in doc.ents if e.label_ == "COMPANY"] == ["珠海格力电器股份有限公司"]

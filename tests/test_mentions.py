@@ -131,25 +131,27 @@ def test_a_lexicon_park_gives_way_to_a_longer_model_park_only_without_its_head(
 
 
 @pytest.mark.parametrize(
-    "text, place, firm, expected",
+    "text, places, firm, expected",
     [
         # a Chinese place right before a firm's name is inside the name, whoever found the two
-        ("大连珍奥公司研制成功。", (0, 2), (2, 6), [("大连珍奥公司", "COMPANY")]),
-        ("辽宁省本溪市宏达开发公司。", (0, 6), (6, 12), [("辽宁省本溪市宏达开发公司", "COMPANY")]),
-        # a country stays apart, as the silver writes it
-        ("美国微软公司宣布。", (0, 2), (2, 6), [("美国", "LOC"), ("微软公司", "COMPANY")]),
+        ("大连珍奥公司研制成功。", [(0, 2)], (2, 6), [("大连珍奥公司", "COMPANY")]),
+        ("辽宁省本溪市宏达开发公司。", [(0, 6)], (6, 12), [("辽宁省本溪市宏达开发公司", "COMPANY")]),
+        # places written one after another go in together
+        ("湖南长沙振华重工宣布。", [(0, 2), (2, 4)], (4, 8), [("湖南长沙振华重工", "COMPANY")]),
+        # a country stays apart, as the silver writes it, and so does what stands before it
+        ("美国微软公司宣布。", [(0, 2)], (2, 6), [("美国", "LOC"), ("微软公司", "COMPANY")]),
+        ("美国上海振华重工。", [(0, 2), (2, 4)], (4, 8), [("美国", "LOC"), ("上海振华重工", "COMPANY")]),
         # a place that does not touch the name stays apart
-        ("上海的振华重工宣布。", (0, 2), (3, 7), [("上海", "LOC"), ("振华重工", "COMPANY")]),
+        ("上海的振华重工宣布。", [(0, 2)], (3, 7), [("上海", "LOC"), ("振华重工", "COMPANY")]),
     ],
 )
-def test_a_chinese_place_before_a_firms_name_is_part_of_it(nlp, text, place, firm, expected):
+def test_a_chinese_place_before_a_firms_name_is_part_of_it(nlp, text, places, firm, expected):
     from pipeline.mentions import set_entities, with_places_in_firm_names
 
     doc = nlp.make_doc(text)
     doc._.norm_text = text
-    set_entities(
-        doc, [Candidate(*place, "LOC", "lexicon:place", 0.9), Candidate(*firm, "COMPANY", "lexicon:company", 0.95)]
-    )
+    mentions = [Candidate(*place, "LOC", "lexicon:place", 0.9) for place in places]
+    set_entities(doc, [*mentions, Candidate(*firm, "COMPANY", "lexicon:company", 0.95)])
     doc = with_places_in_firm_names(doc)
     assert [(e.text, e.label_) for e in doc.ents] == expected
     assert all(e._.source != "lexicon:place" for e in doc.ents if e.label_ == "COMPANY")

@@ -73,6 +73,9 @@ def test_persons_by_title_and_speech_verb_not_by_jieba(nlp, seed_doc, gold):
         ("书记来到这里考察。", []),
         ("董事长王传福表示，比亚迪将扩产。", ["王传福"]),
         ("院长高峰介绍了情况。", ["高峰"]),  # a name that is also a word, after a title
+        ("市长王国庆指出，要稳增长。", ["王国庆"]),  # a place word opens many names: 王国, 江南, 东方
+        ("董事长江南春表示，将扩产。", ["江南春"]),
+        ("东方明表示，项目已落地。", ["东方明"]),
     ],
 )
 def test_person_guesses_that_open_with_a_common_word_are_that_word(text, persons):
