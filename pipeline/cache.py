@@ -8,9 +8,9 @@ milliseconds. ``cached(name, build)`` returns what ``build()`` returns, read fro
 
 The key fingerprints everything an artefact is built from: the pipeline's code, the files under
 ``models/``, the versions of the libraries the tables come from, and whatever the caller adds
-(``extra``). Any change gives a new key, so a stale file is never read; it is removed when its
-replacement is written. A file that cannot be read is rebuilt; a folder that cannot be written
-only costs the time saved.
+(``extra``). Any change gives a new key, so a stale file is never read; the newest
+``KEPT_VERSIONS`` of an artefact stay, older ones are removed when a newer one is written. A file
+that cannot be read is rebuilt; a folder that cannot be written only costs the time saved.
 
 The folder is ``$PARKGRAPH_CACHE``, else ``$XDG_CACHE_HOME/parkgraph``, else
 ``~/.cache/parkgraph``. ``PARKGRAPH_CACHE=off`` builds everything in memory each run.
@@ -89,9 +89,20 @@ def cached(name: str, build: Callable[[], T], *extra: str) -> T:
     return value
 
 
+# Versions of one artefact kept side by side: two checkouts or versions sharing the folder each
+# find theirs instead of rebuilding it at every start (a version's files take about 70 MB)
+KEPT_VERSIONS = 3
+
+
 def _write(where: Path, name: str, path: Path, value: object) -> None:
     where.mkdir(parents=True, exist_ok=True)
     write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    for stale in where.glob(f"{name}-*.pickle"):
+    versions = []
+    for version in where.glob(f"{name}-*.pickle"):
+        try:
+            versions.append((version.stat().st_mtime_ns, version))
+        except OSError:  # removed meanwhile by another process
+            pass
+    for _, stale in sorted(versions, reverse=True)[KEPT_VERSIONS:]:
         if stale != path:
             stale.unlink(missing_ok=True)

@@ -34,12 +34,21 @@ def test_a_second_call_reads_what_the_first_built(folder):
     assert len(list(folder.glob("towns-test-*.pickle"))) == 1
 
 
-def test_a_new_key_rebuilds_and_removes_the_stale_file(folder):
+def test_a_new_key_rebuilds_and_only_the_newest_versions_stay(folder):
+    import time
+
     build, calls = counting([1, 2])
-    cache.cached("words", build, "dictionary v1")
-    cache.cached("words", build, "dictionary v2")
-    assert len(calls) == 2
-    assert len(list(folder.glob("words-*.pickle"))) == 1
+    for version in range(5):
+        cache.cached("words", build, f"dictionary v{version}")
+        time.sleep(0.02)  # one version newer than the other by its file's time
+    assert len(calls) == 5
+    assert len(list(folder.glob("words-*.pickle"))) == cache.KEPT_VERSIONS == 3
+    # two checkouts sharing the folder each find their own version: no rebuild for v2 to v4
+    for version in (4, 2, 3):
+        cache.cached("words", build, f"dictionary v{version}")
+    assert len(calls) == 5
+    cache.cached("words", build, "dictionary v0")  # removed: built again
+    assert len(calls) == 6
 
 
 def test_a_damaged_file_is_rebuilt(folder):
