@@ -68,6 +68,6 @@ def load(config_path: str | Path = CONFIG_PATH, ner: str = "model", prefer: str 
     if prefer is not None:
         # the winner's mentions first; the other tagger's fill only its gaps
         config["components"]["mentions"]["policy"].update(
-            order=["ner", "rules"] if prefer == "model" else ["rules", "ner"], outranks={}, extends={}
+            order=["ner", "rules"] if prefer == "model" else ["rules", "ner"], outranks={}, extends={}, confirms={}
         )
     return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)

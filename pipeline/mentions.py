@@ -179,15 +179,20 @@ class MentionTagger:
 class OverlapPolicy:
     """Whose mentions win where taggers overlap: the taggers in ``order``, the first writing its
     mentions, each next one only in the gaps, except where all the entities a mention overlaps
-    come from sources its tagger ``outranks``, or from sources it ``extends`` inside the mention."""
+    come from sources its tagger ``outranks``, or from sources it ``extends`` inside the mention.
+    A mention of a source a tagger ``confirms`` stands only where that tagger proposes one of
+    the same label overlapping it (a post-check: the company grammar's 高科技公司, which the
+    model reads as no name)."""
 
     order: tuple[str, ...]
     outranks: Mapping[str, frozenset[str]]
     extends: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    confirms: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def write(self, doc: Doc, candidates: Mapping[str, list[Candidate]]) -> Doc:
         if unknown := set(candidates) - set(self.order):
             raise ValueError(f"the overlap policy does not place the taggers {sorted(unknown)}: add them to its order")
+        candidates = self.confirmed(candidates)
         present = [tagger for tagger in self.order if tagger in candidates]
         for i, tagger in enumerate(present):
             write_mentions(
@@ -199,10 +204,39 @@ class OverlapPolicy:
             )
         return doc
 
+    def confirmed(self, candidates: Mapping[str, list[Candidate]]) -> dict[str, list[Candidate]]:
+        """The candidates without those of a source a tagger ``confirms`` that the tagger, where
+        it ran, does not back with a mention of the same label overlapping them."""
+        out = dict(candidates)
+        for tagger, sources in self.confirms.items():
+            if tagger not in candidates:
+                continue
+            backing = sorted(candidates[tagger], key=lambda c: c.start)
+            starts = [c.start for c in backing]
+            for name, mentions in candidates.items():
+                if name != tagger:
+                    out[name] = [c for c in mentions if c.source not in sources or _backed(c, backing, starts)]
+        return out
+
+
+def _backed(candidate: Candidate, backing: list[Candidate], starts: list[int]) -> bool:
+    """Does a mention of ``backing`` (one tagger's, flat, sorted by ``starts``) of the
+    candidate's label overlap it? Found by bisection: a long text's thousands of mentions stay
+    linear."""
+    lo = bisect.bisect_right(starts, candidate.start) - 1
+    hi = bisect.bisect_left(starts, candidate.end)
+    return any(
+        c.label == candidate.label and c.start < candidate.end and candidate.start < c.end
+        for c in backing[max(lo, 0) : hi]
+    )
+
 
 @spacy.registry.misc("parkgraph.overlap_policy.v1")
 def overlap_policy(
-    order: list[str], outranks: dict[str, list[str]], extends: dict[str, list[str]] | None = None
+    order: list[str],
+    outranks: dict[str, list[str]],
+    extends: dict[str, list[str]] | None = None,
+    confirms: dict[str, list[str]] | None = None,
 ) -> OverlapPolicy:
     """An :class:`OverlapPolicy` from the config: taggers by component name, sources as written
     in ``span._.source`` (``lexicon:place``, ``person``)."""
@@ -210,6 +244,7 @@ def overlap_policy(
         tuple(order),
         {tagger: frozenset(sources) for tagger, sources in outranks.items()},
         {tagger: frozenset(sources) for tagger, sources in (extends or {}).items()},
+        {tagger: frozenset(sources) for tagger, sources in (confirms or {}).items()},
     )
 
 

@@ -155,3 +155,16 @@ def test_a_chinese_place_before_a_firms_name_is_part_of_it(nlp, text, places, fi
     doc = with_places_in_firm_names(doc)
     assert [(e.text, e.label_) for e in doc.ents] == expected
     assert all(e._.source != "lexicon:place" for e in doc.ents if e.label_ == "COMPANY")
+
+
+def test_a_confirmed_source_stands_only_where_the_confirming_tagger_backs_it():
+    policy = OverlapPolicy(("rules", "ner"), {}, {}, {"ner": frozenset({"grammar:company"})})
+    grammar = Candidate(2, 7, "COMPANY", "grammar:company", 0.85)  # 高科技公司
+    place = Candidate(0, 2, "LOC", "lexicon:place", 0.9)
+    backed = {"rules": [grammar, place], "ner": [Candidate(3, 7, "COMPANY", "model", 0.9)]}
+    assert policy.confirmed(backed)["rules"] == [grammar, place]
+    # the model reads no firm there, or another label: the grammar's name goes, the place stays
+    for model in ([], [Candidate(2, 7, "ORG", "model", 0.9)], [Candidate(7, 9, "COMPANY", "model", 0.9)]):
+        assert policy.confirmed({"rules": [grammar, place], "ner": model})["rules"] == [place]
+    # without the model (--ner none) there is nothing to confirm with: everything stands
+    assert policy.confirmed({"rules": [grammar, place]})["rules"] == [grammar, place]
