@@ -52,12 +52,12 @@ def _surname_length(name: str) -> int:
 # a preposition, a common noun), is that word: 强调 of 强调指出, 全会 of 全会强调, 来到 of
 # 书记来到这里, 关于 of 书记关于…. A place or a direction opens many real names (王国强, 江南春,
 # 东方明) and stays. In the silver the filter takes 752 of the 1,608 wrong guesses (xwlb 703,
-# the written texts 45, CLUENER 2, MSRA 2) and none of the 5,158 right ones.
+# the written texts 45, CLUENER 2, MSRA 2) and none of the 5,158 right ones (benchmarks/rule_audit.md).
 COMMON_WORD = 1000
 NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "s"}
 
 
-def _opens_with_common_word(name: str) -> bool:
+def opens_with_common_word(name: str) -> bool:
     jieba.dt.check_initialized()
     tag = lexicon.word_tags().get(name[:2])
     return tag is not None and tag not in NAME_TAGS and jieba.dt.FREQ.get(name[:2], 0) >= COMMON_WORD
@@ -76,6 +76,12 @@ def _trim(name: str) -> str | None:
 
 def find_persons(text: str, words: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """(start, end) of every person mention in ``text``."""
+    names = {name for name in guessed_names(text, words) if not opens_with_common_word(name)}
+    yield from occurrences(text, names)
+
+
+def guessed_names(text: str, words: Sequence[tuple[int, int]]) -> set[str]:
+    """The names found after a title or before a verb of saying, common words among them."""
     words_starting = {a for a, _ in words}
     names: set[str] = set()
     for match in TITLE_PATTERN.finditer(text):
@@ -86,7 +92,11 @@ def find_persons(text: str, words: Sequence[tuple[int, int]]) -> Iterator[tuple[
         name = match["name"]
         if _surname_length(name) and match.start("name") in words_starting:
             names.add(name)
-    names = {name for name in names if not _opens_with_common_word(name)}
+    return names
+
+
+def occurrences(text: str, names: set[str]) -> Iterator[tuple[int, int]]:
+    """(start, end) of every occurrence of ``names``, the longest names first."""
     for name in sorted(names, key=len, reverse=True):
         for match in re.finditer(re.escape(name), text):
             yield match.start(), match.end()
