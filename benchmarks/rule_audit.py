@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline import lexicon  # noqa: E402
 from pipeline.mentions import OverlapPolicy  # noqa: E402
 from pipeline.persons import guessed_names, occurrences, opens_with_common_word  # noqa: E402
+from pipeline.places import leading_place  # noqa: E402
 from pipeline.segment import word_spans  # noqa: E402
 
 SILVER = ROOT / "corpus" / "silver" / "train.jsonl"
@@ -50,13 +51,11 @@ def source_of(doc: dict) -> str:
 
 
 def leading_places(name: str) -> int:
-    """Characters of the Chinese places ``name`` opens with, leaving two or more after them."""
-    table, at = lexicon.places(), 0
-    while True:
-        size = next((n for n in range(min(len(name) - at - 2, 8), 1, -1) if name[at : at + n] in table), 0)
-        if not size:
-            return at
-        at += size
+    """Characters of the places ``name`` opens with, leaving two or more after them."""
+    at = 0
+    while place := leading_place(name, at):
+        at += len(place)
+    return at
 
 
 def places_before_firms(docs: list[dict]) -> Counter:

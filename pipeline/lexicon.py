@@ -217,14 +217,18 @@ def free_trade_zone(name: str) -> Park | None:
     return park if park is not None and park.kind == "free_trade_zone" and not park.name.endswith("片区") else None
 
 
+MAX_PLACE = 8  # characters: the longest place name looked for inside a longer text
+
+
 def is_chinese_divisions(text: str) -> bool:
     """``text`` is one or more of China's administrative divisions written together (上海,
     辽宁省本溪市, 浦东), read longest first: no country (美国; 香港 and 台湾 are written as the
     gazetteer's countries), no region (华东)."""
     table, at = places(), 0
     while at < len(text):
-        size = next((n for n in range(min(len(text) - at, 8), 1, -1) if text[at : at + n] in table), 0)
-        if not size or not table[text[at : at + size]].province or table[text[at : at + size]].level == "region":
+        size = next((n for n in range(min(len(text) - at, MAX_PLACE), 1, -1) if text[at : at + n] in table), 0)
+        place = table[text[at : at + size]] if size else None
+        if place is None or not place.province or place.level == "region":
             return False
         at += size
     return bool(text)

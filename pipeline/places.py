@@ -21,7 +21,7 @@ from . import lexicon
 from .grammar import PARTNER_COUNTRIES, WORD_TAGS, is_rare_noun, is_specific_text, reads_as_place
 from .heads import HEAD_PATTERN, LEGAL_FORMS
 
-MAX_PLACE = 8  # characters: the longest place name looked for at a name's start
+MAX_PLACE = lexicon.MAX_PLACE  # characters: the longest place name looked for at a name's start
 
 
 def leading_place(
