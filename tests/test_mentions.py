@@ -103,6 +103,25 @@ def test_a_registered_name_gives_way_only_to_a_longer_model_name(nlp):
     assert [e.text for e in doc.ents if e.label_ == "COMPANY"] == ["北京华昊中天"]
 
 
+def test_an_organisation_grammar_name_gives_way_only_to_a_longer_model_name(nlp):
+    from pipeline.mentions import write_mentions
+
+    policy = nlp.get_pipe("mentions").policy
+    text = "中国科学院大连化学物理研究所在园区设立分部。"
+    doc = nlp.make_doc(text)
+    parent = Candidate(0, 5, "ORG", "grammar:org", 0.85)  # 中国科学院: the grammar stops at the parent
+    for model, kept in [
+        (Candidate(0, 14, "ORG", "model", 0.85), ["中国科学院大连化学物理研究所"]),  # the whole institute
+        (Candidate(2, 5, "ORG", "model", 0.85), ["中国科学院"]),  # a cut inside the name: the grammar's stands
+    ]:
+        write_mentions(doc, [parent], overwrite=True)
+        write_mentions(doc, [model], False, policy.outranks["ner"], policy.extends["ner"])
+        assert [e.text for e in doc.ents if e.label_ == "ORG"] == kept
+    # end to end, with the shipped tagger
+    read = pipeline.load()("近日，华中科技大学附属协和医院在光谷生物城开工建设新院区。")
+    assert [e.text for e in read.ents if e.label_ == "ORG"] == ["华中科技大学附属协和医院"]
+
+
 @pytest.mark.parametrize(
     "text, lexicon_park, model_span, model_label, kept",
     [
