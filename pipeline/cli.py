@@ -478,6 +478,15 @@ def train_relations(
             "documents of DOCS.jsonl (repeatable: best each document read by a tagger that never trained on it)."
         ),
     ] = None,
+    written_weight: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Weight of a written document's pairs (source synth, corpus/synthetic/) against a news "
+            "document's in the fit: they teach wordings, but at full weight their density of relations "
+            "makes the classifier liberal on news (default: 0.25, relations.training.WRITTEN_WEIGHT).",
+        ),
+    ] = None,
 ) -> None:
     """Train the relation classifier (LOCATED_IN, INVESTS_IN) on gold-format documents (needs
     scikit-learn: pip install 'parkgraph[train]'). Takes a few minutes on 2 cores.
@@ -510,7 +519,8 @@ def train_relations(
     except GoldError as error:
         raise fail(f"--read-with: {error}") from error
     try:
-        model = run_training(documents, dev_documents, ner=ner, read_with=readings)
+        weighting = {} if written_weight is None else {"written_weight": written_weight}
+        model = run_training(documents, dev_documents, ner=ner, read_with=readings, **weighting)
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,8 @@
 """The relation classifier: candidates and features as pure functions of a built context, a tiny
 model trained on written sentences in seconds, and the component that uses it."""
 
+from dataclasses import replace
+
 import pytest
 
 import pipeline
@@ -8,7 +10,7 @@ from pipeline.gold import GoldDocument
 from pipeline.relations.candidates import candidates
 from pipeline.relations.classifier import RelationModel
 from pipeline.relations.features import pair_features, tokens, trigger_classes
-from pipeline.relations.training import cross_validated_pairs, examples, fit, gold_context
+from pipeline.relations.training import cross_validated_pairs, examples, fit, gold_context, subset
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +117,25 @@ def test_a_tiny_model_learns_settling_from_visiting_and_survives_saving(nlp, tmp
         (candidate,) = candidates(ctx)
         p = model.probability("LOCATED_IN", pair_features(ctx, candidate, {}))
         assert (p > 0.5) == bool(doc.relations), (text, p)
+
+
+def test_written_documents_weigh_less_in_the_fit_than_news(nlp):
+    # the same sentences say "related" in written documents and "not related" in news: the fit
+    # leans toward whichever weighs more
+    settled = [replace(d, source="synth") for d in written(SETTLES[:4], True, 0)]
+    denied = [replace(d, source="xwlb", relations=[]) for d in written(SETTLES[:4], True, 0)]
+    probe = written(SETTLES[4:], True, 2)[0]
+    ctx, _ = gold_context(nlp, probe)
+    features = pair_features(ctx, next(candidates(ctx)), {})
+
+    def p(written_weight: float) -> float:
+        data = examples(nlp, settled + denied, written_weight)
+        assert sorted(set(data.weights)) == sorted({written_weight, 1.0})
+        return fit(data, c=3.0, min_count=1).probability("LOCATED_IN", features)
+
+    assert p(0.25) < 0.5 < p(4.0)
+    part = subset(examples(nlp, settled + denied, 0.25), [0, len(settled)])
+    assert part.weights == [0.25, 1.0]  # a fold keeps its pairs' weights
 
 
 def test_cross_validation_decides_each_pair_once_and_never_a_written_one(nlp):
