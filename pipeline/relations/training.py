@@ -29,11 +29,11 @@ from .rules import extract_relations
 # cross-validation that picks the model (their wordings are easier than news')
 WRITTEN_SOURCES = frozenset({"synth"})
 # ...and weighing a quarter of a news document's pairs in the fit. The written registers teach
-# wordings news rarely holds, but at full weight their density of relations (one pair in three
-# against one in eight) made the classifier liberal on news: with the w6 and w7 batches in
-# training at weight 1, dev company→park 0.667 → 0.635; at 0.25, 0.656, while company→park on
-# the fresh w8 batches, which no model read, rose 0.574 → 0.628 (the seventeenth session's grid of
-# 1, 0.5 and 0.25 with and without w6/w7; models/relations/MODEL_CARD.md)
+# wordings news rarely holds, but at full weight their density of relations (one candidate pair
+# in two is related, against one in nine of the news') made the classifier liberal on news:
+# with the w6 and w7 batches in training at weight 1, dev company→park 0.667 → 0.635; at 0.25,
+# 0.656, while company→park on the fresh w8 batches, which no model read, rose 0.574 → 0.628
+# (the seventeenth session's grid of 1, 0.5 and 0.25 with and without w6/w7; MODEL_CARD.md)
 WRITTEN_WEIGHT = 0.25
 
 
