@@ -25,7 +25,7 @@ import pipeline  # noqa: E402
 from pipeline.evaluate import Prediction, score  # noqa: E402
 from pipeline.gold import load_gold  # noqa: E402
 from pipeline.relations.classifier import TYPES  # noqa: E402
-from pipeline.relations.training import ParsedDev, examples, fit  # noqa: E402
+from pipeline.relations.training import WRITTEN_WEIGHT, ParsedDev, examples, fit  # noqa: E402
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
@@ -60,7 +60,7 @@ def main() -> None:
     rules, learned = {}, {t: {} for t in THRESHOLDS}
     for k, held_out in enumerate(folds):
         train = always + [d for j, fold in enumerate(folds) if j != k for d in fold]
-        model = fit(examples(plain, train), args.c)
+        model = fit(examples(plain, train, WRITTEN_WEIGHT), args.c)
         for gold in held_out:
             ctx, found, entities = parsed[gold.doc_id]
             rules[gold.doc_id] = Prediction(entities, rows(found))

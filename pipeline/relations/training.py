@@ -45,6 +45,12 @@ class Examples:
     rule_outcomes: Counter = field(default_factory=Counter)  # (rule method, right?) of the rules' relations
     weights: list[float] = field(default_factory=list)  # each pair's weight in the fit (its document's)
 
+    def __post_init__(self) -> None:
+        if not self.weights:  # examples built without weights weigh 1 each
+            self.weights = [1.0] * len(self.features)
+        if len(self.weights) != len(self.features):
+            raise ValueError(f"{len(self.weights)} weights for {len(self.features)} pairs")
+
     def __add__(self, other: Examples) -> Examples:
         return Examples(
             self.features + other.features,
@@ -133,7 +139,7 @@ def _add_document(
     rules = {(r.head, r.relation, r.tail): r for r in extract_relations(ctx)}
     for (head, relation, tail), rule in rules.items():
         if relation in TYPES:
-            out.rule_outcomes[rule.method, related(head, relation, tail)] += 1
+            out.rule_outcomes[rule.method, related(head, relation, tail)] += weight  # as the pairs weigh
     for candidate in candidates(ctx):
         actor, park = candidate.actor.entity, candidate.park.entity
         out.features.append(pair_features(ctx, candidate, rules))
@@ -160,7 +166,7 @@ def fit(train: Examples, c: float = 1.0, min_count: int = 2) -> RelationModel:
             weights[relation], bias[relation] = {}, -10.0
             continue
         model = LogisticRegression(C=c, max_iter=3000)
-        model.fit(x, y, sample_weight=train.weights or None)
+        model.fit(x, y, sample_weight=train.weights)
         weights[relation] = {n: round(float(w), 5) for n, w in zip(names, model.coef_[0]) if abs(w) >= 1e-4}
         bias[relation] = round(float(model.intercept_[0]), 5)
     card = {
@@ -254,7 +260,7 @@ def subset(data: Examples, keep: list[int]) -> Examples:
         [data.features[i] for i in keep],
         {t: [data.labels[t][i] for i in keep] for t in TYPES},
         [data.pairs[i] for i in keep],
-        weights=[data.weights[i] for i in keep] if data.weights else [],
+        weights=[data.weights[i] for i in keep],
     )
 
 
