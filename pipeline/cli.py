@@ -502,6 +502,7 @@ def train_relations(
       parkgraph train relations corpus/silver/train.jsonl --without-source xwlb --out /tmp/no-xwlb
     """
     from .gold import GoldError, load_gold
+    from .relations.training import WRITTEN_WEIGHT
     from .relations.training import train as run_training
     from .train import NO_SILVER, SILVER
 
@@ -519,8 +520,8 @@ def train_relations(
     except GoldError as error:
         raise fail(f"--read-with: {error}") from error
     try:
-        weighting = {} if written_weight is None else {"written_weight": written_weight}
-        model = run_training(documents, dev_documents, ner=ner, read_with=readings, **weighting)
+        weight = WRITTEN_WEIGHT if written_weight is None else written_weight
+        model = run_training(documents, dev_documents, ner=ner, read_with=readings, written_weight=weight)
     except ModuleNotFoundError as error:
         raise fail(f"{error.name} is not installed: pip install 'parkgraph[train]'") from error
     out.mkdir(parents=True, exist_ok=True)

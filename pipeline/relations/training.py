@@ -86,9 +86,13 @@ def examples(nlp: Language, documents: Iterable[GoldDocument], written_weight: f
     for gold in documents:
         ctx, to_gold = gold_context(nlp, gold)
         related = {(r["head"], r["relation"], r["tail"]) for r in gold.relations}
-        weight = written_weight if gold.source in WRITTEN_SOURCES else 1.0
-        _add_document(out, gold.doc_id, ctx, partial(_annotated, to_gold, related), to_gold, weight)
+        annotated = partial(_annotated, to_gold, related)
+        _add_document(out, gold.doc_id, ctx, annotated, to_gold, _weight(gold, written_weight))
     return out
+
+
+def _weight(gold: GoldDocument, written_weight: float) -> float:
+    return written_weight if gold.source in WRITTEN_SOURCES else 1.0
 
 
 def _annotated(
@@ -111,8 +115,8 @@ def tagged_examples(ner: str, documents: list[GoldDocument], written_weight: flo
     out = Examples()
     for gold, doc in zip(documents, nlp.pipe(d.text for d in documents)):
         same = name_matcher(gold, entity_rows(doc, gold.doc_id))
-        weight = written_weight if gold.source in WRITTEN_SOURCES else 1.0
-        _add_document(out, gold.doc_id, build_context(doc), partial(_scored_as_right, gold, same), weight=weight)
+        related = partial(_scored_as_right, gold, same)
+        _add_document(out, gold.doc_id, build_context(doc), related, weight=_weight(gold, written_weight))
     return out
 
 
