@@ -109,6 +109,7 @@ def outranked(
         source = e._.source
         inside = c.start <= e.start_char and e.end_char <= c.end and c.end - c.start > e.end_char - e.start_char
         extending = inside and not (e.label_ == "PARK" and (c.label != "PARK" or _complete_park(e)))
+        extending = extending and (source != "lexicon:company" or _continues_firm(e, c))
         return source in outranks or (source in extends and extending)
 
     beaten = set()
@@ -126,6 +127,21 @@ def outranked(
             continue  # the same name again gains nothing; the rule's source says more of it
         beaten.update((e.start_char, e.end_char) for e in overlapped)
     return beaten
+
+
+# A product's model after a firm's name: 三星|Note3, 空客|A321, 时代电气|IGBT (the silver annotates
+# the firm alone in xwlb, CLUENER and the written documents)
+PRODUCT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+
+
+def _continues_firm(e: Span, c: Candidate) -> bool:
+    """Whether ``c`` continues the lexicon's firm ``e`` (中石化|管道分公司, 美团|出行): what it adds
+    holds no other firm the lexicons know, ambiguous names included (华为中兴 joins two; the rule
+    tagger lists them in ``doc._.known_firms``), and is no product's model (三星Note3)."""
+    if PRODUCT_CODE.fullmatch(e.doc._.norm_text[e.end_char : c.end]):
+        return False
+    added = ((c.start, e.start_char), (e.end_char, c.end))
+    return not any(a <= s and t <= b for s, t in e.doc._.known_firms or () for a, b in added)
 
 
 def _complete_park(e: Span) -> bool:

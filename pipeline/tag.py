@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
-from .companies import find_companies
+from .companies import find_companies, find_known
 from .firm_lists import find_listed_firms
 from .grammar import Sentence, find_names
 from .mentions import Candidate, MentionTagger
@@ -56,10 +56,15 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
 
 
 class RuleTagger(MentionTagger):
+    def __call__(self, doc: Doc) -> Doc:
+        # the overlap policy asks whether a longer name joins another known firm (mentions.py)
+        doc._.known_firms = tuple((start, end) for start, end, _, _ in find_known(doc._.norm_text))
+        return super().__call__(doc)
+
     def mentions(self, doc: Doc) -> list[Candidate]:
         return rule_candidates(doc._.norm_text, doc._.jieba_words)
 
 
-@Language.factory("parkgraph_rules", assigns=["doc._.candidates"])
+@Language.factory("parkgraph_rules", assigns=["doc._.candidates", "doc._.known_firms"])
 def create_rule_tagger(nlp: Language, name: str) -> RuleTagger:
     return RuleTagger(name)

@@ -54,7 +54,9 @@ def test_the_lexicon_links_every_name_form_to_the_registered_name():
     assert companies.lookup("万科").name == "万科企业股份有限公司"
     assert companies.lookup("美的").name == "美的集团股份有限公司"
     assert companies.lookup("华为").name == "华为技术有限公司"
-    assert companies.lookup("华润集团") is None  # a brand + 集团 is the group, not its listed 华润材料
+    # a brand + 集团 is the group, not its listed 华润材料: the curated group's own row, or no firm
+    assert companies.lookup("华润集团").name == "华润(集团)有限公司"
+    assert companies.lookup("格力集团") is None  # 格力 is a brand of 格力电器
 
 
 @pytest.mark.parametrize("name", ["美的", "格力", "中关村", "陆家嘴", "熊猫", "阳光", "海南机场", "小米", "苹果"])

@@ -315,8 +315,8 @@ def test_respective_investments_pair_investors_with_amounts_in_order(nlp):
     text = "华润集团和中粮集团分别在重庆两江新区投资30亿元和20亿元。"
     mentions = {"华润集团": "COMPANY", "中粮集团": "COMPANY", "两江新区": "PARK", "30亿元": "MONEY", "20亿元": "MONEY"}
     assert found(located_by_activity, context(nlp, text, mentions)) == {
-        ("华润集团", "INVESTS_IN", "两江新区", 3e9),
-        ("中粮集团", "INVESTS_IN", "两江新区", 2e9),
+        ("华润(集团)有限公司", "INVESTS_IN", "两江新区", 3e9),  # the curated groups' registered names
+        ("中粮集团有限公司", "INVESTS_IN", "两江新区", 2e9),
     }
 
 

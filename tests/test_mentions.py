@@ -150,6 +150,29 @@ def test_a_lexicon_park_gives_way_to_a_longer_model_park_only_without_its_head(
 
 
 @pytest.mark.parametrize(
+    "text, lexicon_firm, model_span, kept",
+    [
+        # a longer model name continues the lexicon's firm: a branch, a business line
+        ("查处中石化管道分公司运销处。", (2, 5), (2, 10), ["中石化管道分公司"]),
+        ("对美团出行等平台开展检查。", (1, 3), (1, 5), ["美团出行"]),
+        # …but it never joins two firms the lexicons know, nor takes in a product's model
+        ("华为中兴联合发起倡议。", (0, 2), (0, 4), ["华为"]),
+        ("天翼年欢惠三星Note3大派送。", (5, 7), (5, 12), ["三星"]),
+    ],
+)
+def test_a_lexicon_firm_gives_way_to_a_longer_model_name_that_continues_it(nlp, text, lexicon_firm, model_span, kept):
+    from pipeline.mentions import write_mentions
+
+    policy = nlp.get_pipe("mentions").policy
+    doc = nlp.get_pipe("rules")(nlp.make_doc(text))  # the rule tagger lists the known firms
+    write_mentions(doc, [Candidate(*lexicon_firm, "COMPANY", "lexicon:company", 0.95)], overwrite=True)
+    write_mentions(
+        doc, [Candidate(*model_span, "COMPANY", "model", 0.85)], False, policy.outranks["ner"], policy.extends["ner"]
+    )
+    assert [e.text for e in doc.ents if e.label_ == "COMPANY"] == kept
+
+
+@pytest.mark.parametrize(
     "text, places, firm, expected",
     [
         # a Chinese place right before a firm's name is inside the name, whoever found the two
