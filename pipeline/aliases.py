@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import lexicon
-from .companies import COMMON_WORD
+from .companies import BY_CONTEXT, COMMON_WORD
 from .grammar import WORD_TAGS, frequency, is_rare_noun, is_specific_text
 from .heads import HEADS, LEGAL_FORMS
 from .mentions import Candidate, resolve_overlaps, set_entities
@@ -208,7 +208,8 @@ def one_label_per_name(doc: Doc) -> None:
     split no string carries two labels within a document; in the silver corpus one of 40,515
     does): where the model gave a name another label than a surer source did elsewhere in the
     document (罗勇府 LOC by the gazetteer, then PERSON by the model), or than its own other guesses
-    of that name mostly did, its guess takes that label."""
+    of that name mostly did, its guess takes that label. An ambiguous lexicon name that the words
+    around it made a firm is a guess too: one 中国同中亚合作 does not make every 中亚 a firm."""
     by_name: dict[str, list[Span]] = {}
     for span in doc.ents:
         by_name.setdefault(span.text, []).append(span)
@@ -216,7 +217,7 @@ def one_label_per_name(doc: Doc) -> None:
     for spans in by_name.values():
         if len({s.label_ for s in spans}) < 2:
             continue
-        sure = [s for s in spans if not (s._.source or "").startswith("model")]
+        sure = [s for s in spans if not (s._.source or "").startswith("model") and s._.source != BY_CONTEXT]
         sure_starts = {s.start_char for s in sure}
         votes = Counter(s.label_ for s in (sure or spans)).most_common()
         if len({s.label_ for s in sure}) > 1 or (len(votes) > 1 and votes[0][1] == votes[1][1]):

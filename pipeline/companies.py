@@ -242,6 +242,9 @@ FIRM_AFTER = re.compile(
 # …or a signing around it: 与X签约 (与 before the name, the verb after it)
 SIGNS_WITH = re.compile(r"(?:与|和|同)$")
 SIGNING = re.compile(r"\s*(?:签约|签署|签订|达成|合作|联合|共同)")
+# the source of an ambiguous name that the words around it, or a list with a firm, made a firm:
+# a guess that one reading of the name settles, not a fact about every other (aliases.py)
+BY_CONTEXT = "lexicon:company-by-context"
 GENERIC_AFTER = re.compile(r"集团公司|集团|股份公司|公司")
 LIST_JOINERS = ("、", "和", "及", "与")
 
@@ -251,7 +254,9 @@ def find_companies(sent: Sentence, named: list[Candidate]) -> Iterator[Candidate
     are the companies the grammars found, neighbours that confirm an enumeration."""
     text = sent.text
     hits = [(s, e, name, company) for s, e, name, company in find_known(text) if sent.aligned(s) and sent.aligned(e)]
-    confirmed = {(s, e) for s, e, name, c in hits if name not in ambiguous_names() or _firm_context(text, s, e, c)}
+    ambiguous = ambiguous_names()
+    sure = {(s, e) for s, e, name, _ in hits if name not in ambiguous}
+    confirmed = sure | {(s, e) for s, e, name, c in hits if name in ambiguous and _firm_context(text, s, e, c)}
     pending = {(s, e) for s, e, _, _ in hits} - confirmed
     # an enumeration with a confirmed company (平安、腾讯和比亚迪) confirms its neighbours
     neighbours = {(c.start, c.end) for c in named} | confirmed
@@ -262,7 +267,8 @@ def find_companies(sent: Sentence, named: list[Candidate]) -> Iterator[Candidate
     for start, end in sorted(confirmed):
         # 绿地集团, 比亚迪公司: the generic word after a short name belongs to the mention
         generic = GENERIC_AFTER.match(text, end)
-        yield Candidate(start, generic.end() if generic else end, "COMPANY", "lexicon:company", 0.95)
+        source = "lexicon:company" if (start, end) in sure else BY_CONTEXT
+        yield Candidate(start, generic.end() if generic else end, "COMPANY", source, 0.95)
 
 
 def _firm_context(text: str, start: int, end: int, company: Company) -> bool:

@@ -109,7 +109,7 @@ def outranked(
         source = e._.source
         inside = c.start <= e.start_char and e.end_char <= c.end and c.end - c.start > e.end_char - e.start_char
         extending = inside and not (e.label_ == "PARK" and (c.label != "PARK" or _complete_park(e)))
-        extending = extending and (source != "lexicon:company" or _continues_firm(e, c))
+        extending = extending and (not source.startswith("lexicon:company") or _continues_firm(e, c))
         return source in outranks or (source in extends and extending)
 
     beaten = set()

@@ -466,6 +466,21 @@ def test_a_name_keeps_one_label_in_a_document(nlp):
     assert [e.label_ for e in doc.ents] == ["LOC", "PERSON"]
 
 
+def test_a_firm_read_from_its_context_is_a_guess_not_a_label_for_the_document(nlp):
+    from pipeline.aliases import one_label_per_name
+    from pipeline.companies import BY_CONTEXT
+
+    # 中亚 is an ambiguous company name (a listed firm's brand): 同中亚合作 made it a firm once
+    doc = nlp.get_pipe("sentences")(nlp.make_doc("中国同中亚合作。中亚国家参与。稳定的中亚。"))
+    read = [Candidate(3, 5, "COMPANY", BY_CONTEXT), Candidate(8, 10, "LOC", "model"), Candidate(18, 20, "LOC", "model")]
+    set_entities(doc, read, keep=False)
+    one_label_per_name(doc)
+    assert [e.label_ for e in doc.ents] == ["LOC", "LOC", "LOC"]
+    # end to end, with the shipped tagger's places
+    read = nlp("中国同中亚合作不断深化。中亚国家积极参与。世界需要一个稳定的中亚。")
+    assert [e.label_ for e in read.ents if e.text == "中亚"] == ["LOC", "LOC", "LOC"]
+
+
 @settings(deadline=None, max_examples=60)
 @given(st.lists(st.tuples(st.sampled_from(["LOC", "PERSON", "ORG"]), st.booleans()), min_size=1, max_size=6))
 def test_one_label_per_name_keeps_every_span(nlp, labels):
