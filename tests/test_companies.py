@@ -57,6 +57,10 @@ def test_the_lexicon_links_every_name_form_to_the_registered_name():
     # a brand + 集团 is the group, not its listed 华润材料: the curated group's own row, or no firm
     assert companies.lookup("华润集团").name == "华润(集团)有限公司"
     assert companies.lookup("格力集团") is None  # 格力 is a brand of 格力电器
+    # a group's brand names the group, not a small listed namesake (华润材料, 大唐药业)
+    assert companies.lookup("华润").name == "华润(集团)有限公司"
+    assert companies.lookup("大唐").name == "中国大唐集团有限公司"
+    assert companies.lookup("大唐药业").name == "内蒙古大唐药业股份有限公司"
 
 
 @pytest.mark.parametrize("name", ["美的", "格力", "中关村", "陆家嘴", "熊猫", "阳光", "海南机场", "小米", "苹果"])
