@@ -33,7 +33,10 @@ ORG_HEADS = (
     "实验室 协会 分会 学会 商会 联合会 基金会 促进会 委员会 人民政府 政府 办公厅 办公室 发改委 "
     "工信厅 税务局 公安局 管理局 投资促进局 促进局 科技局 商务局 财政局 教育局 统计局 发展改革局 "
     "分局 日报 晚报 早报 时报 商报 电视台 新闻社 通讯社 "
-    "企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署"
+    "企业加速器 企业孵化器 加速器 孵化器 众创空间 中心 法院 检察院 海关 总局 局 厅 委 署 "
+    # central banks are the state's (the silver: ORG in all 137, in xwlb, CLUENER, Resume and the
+    # written texts), the longer head before a company's 银行
+    "中央银行 人民银行 储备银行"
 ).split()
 REGISTERED_FORMS = {"股份有限公司", "有限责任公司", "集团有限公司", "集团股份公司", "有限公司", "股份公司"}
 # One-character government heads (局, 厅 …) read as names only after a place or an

@@ -124,6 +124,9 @@ def test_model_orgs_take_their_label_from_the_head():
     assert model_label("天府软件园", "ORG") == "PARK"
     assert model_label("国家发改委", "ORG") == "ORG"
     assert model_label("苏州纺织机械厂", "ORG") == "COMPANY"  # a factory is an enterprise
+    assert model_label("阿富汗中央银行", "COMPANY") == "ORG"  # a central bank is the state's, a bank a firm
+    assert model_label("印度储备银行", "COMPANY") == "ORG"
+    assert model_label("兴业银行", "ORG") == "COMPANY"
     assert model_label("张伟", "PERSON") == "PERSON"
 
 
