@@ -61,6 +61,7 @@ def test_the_lexicon_links_every_name_form_to_the_registered_name():
     assert companies.lookup("华润").name == "华润(集团)有限公司"
     assert companies.lookup("大唐").name == "中国大唐集团有限公司"
     assert companies.lookup("大唐药业").name == "内蒙古大唐药业股份有限公司"
+    assert companies.lookup("华晨宝马").name == "华晨宝马汽车有限公司"  # a joint venture, not two parents
 
 
 @pytest.mark.parametrize("name", ["美的", "格力", "中关村", "陆家嘴", "熊猫", "阳光", "海南机场", "小米", "苹果"])
