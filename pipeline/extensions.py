@@ -11,7 +11,7 @@ def register_extensions() -> None:
         "norm_text": None,  # normalise(): same length as doc.text, what the rules and models read
         "jieba_words": None,  # (start, end) of jieba's words, as the tokenizer cut them (before any split)
         "candidates": None,  # dict tagger name -> list[pipeline.mentions.Candidate]: what each tagger proposes
-        "known_firms": None,  # (start, end) of every firm name the lexicons know, ambiguous ones too (the rule tagger)
+        "known_firms": None,  # (start, end) of every firm name the lexicons know unambiguously (the rule tagger)
         "aliases": None,  # dict alias -> the Span it abbreviates (以下简称X), set by the alias stage
         "relations": None,  # list[pipeline.relations.Relation], set by the relation stage
         "entities": None,  # dict canonical name -> pipeline.coref.Entity, set by the coref stage

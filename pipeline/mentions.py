@@ -136,8 +136,8 @@ PRODUCT_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
 
 def _continues_firm(e: Span, c: Candidate) -> bool:
     """Whether ``c`` continues the lexicon's firm ``e`` (中石化|管道分公司, 美团|出行): what it adds
-    holds no other firm the lexicons know, ambiguous names included (华为中兴 joins two; the rule
-    tagger lists them in ``doc._.known_firms``), and is no product's model (三星Note3)."""
+    holds no other firm the lexicons know unambiguously (华为中兴 joins two; the rule tagger lists
+    them in ``doc._.known_firms``), and is no product's model (三星Note3)."""
     if PRODUCT_CODE.fullmatch(e.doc._.norm_text[e.end_char : c.end]):
         return False
     added = ((c.start, e.start_char), (e.end_char, c.end))
