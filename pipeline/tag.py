@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import lexicon
-from .companies import ambiguous_names, find_companies, find_known
+from .companies import find_companies
 from .firm_lists import find_listed_firms
 from .grammar import Sentence, find_names
 from .mentions import Candidate, MentionTagger
@@ -57,13 +57,12 @@ def rule_candidates(text: str, words: list[tuple[int, int]]) -> list[Candidate]:
 
 class RuleTagger(MentionTagger):
     def __call__(self, doc: Doc) -> Doc:
-        # the overlap policy asks whether a longer name joins another known firm (mentions.py);
-        # an ambiguous name inside a longer one reads as the word it also is (中国航发|黎明…厂)
-        ambiguous = ambiguous_names()
-        doc._.known_firms = tuple(
-            (start, end) for start, end, name, _ in find_known(doc._.norm_text) if name not in ambiguous
-        )
-        return super().__call__(doc)
+        mentions = self.mentions(doc)
+        # the overlap policy asks whether a longer name joins another known firm (mentions.py):
+        # the lexicon's firms that need no context (an ambiguous one inside a longer name reads as
+        # the word it also is: 中国航发|黎明…厂)
+        doc._.known_firms = tuple((m.start, m.end) for m in mentions if m.source == "lexicon:company")
+        return self.propose(doc, mentions)
 
     def mentions(self, doc: Doc) -> list[Candidate]:
         return rule_candidates(doc._.norm_text, doc._.jieba_words)
